@@ -1,0 +1,48 @@
+/**
+ * The harness configuration: one file names the services under test.
+ * `harness.config.ts` at the repository root by default; `HARNESS_CONFIG=<file>` selects another
+ * (`.ts` or `.json`). Paths inside it are relative to the file that holds them.
+ */
+export interface ServiceConfig {
+  /** Service name: lower-case letters, digits and dashes; used for folders and report rows. */
+  name: string;
+  /** OpenAPI document of the service, relative to the config file. */
+  spec: string;
+  /** Base URL of the seeded instance. Filled in by the sandbox when `sandbox` is true. */
+  baseUrl?: string;
+  /** Base URL of the same service over an empty database (enables empty-list cases). */
+  emptyBaseUrl?: string;
+  /** Request headers; `${ENV}` is expanded at run time and never written to disk. */
+  headers?: Record<string, string>;
+  /** Path/query parameter values for success cases, by parameter name. */
+  bindings?: Record<string, string | number | boolean>;
+}
+
+export interface HarnessConfig {
+  /** Where generated files go, relative to the config file. Default `generated`. */
+  outDir?: string;
+  /** Where reports go, relative to the config file. Default `reports`. */
+  reportsDir?: string;
+  /** true: the harness brings up the reference sandbox; false: services already run. Default true. */
+  sandbox?: boolean;
+  services: ServiceConfig[];
+}
+
+/** A config with defaults applied and every path made absolute. */
+export interface ResolvedConfig {
+  /** Absolute path of the config file. */
+  file: string;
+  /** Folder of the config file: every relative path is resolved from here. */
+  rootDir: string;
+  outDir: string;
+  reportsDir: string;
+  sandbox: boolean;
+  services: ResolvedServiceConfig[];
+}
+
+export interface ResolvedServiceConfig extends Omit<ServiceConfig, 'spec'> {
+  /** Absolute path of the spec. */
+  spec: string;
+  headers: Record<string, string>;
+  bindings: Record<string, string | number | boolean>;
+}

@@ -1,0 +1,42 @@
+import type { Config } from 'jest';
+
+/**
+ * Two projects:
+ * - unit: the project's own tests (generator, harness, services against a real Postgres).
+ * - suites: the generated baselines and the hand-written suites, against the sandbox that the
+ *   global setup brings up once per run (see harness/jest/).
+ * ts-jest transpiles only (isolatedModules in tsconfig); `npm run typecheck` type-checks once.
+ */
+const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
+
+const config: Config = {
+  testTimeout: 30_000,
+  reporters: ['default'],
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: [
+        '<rootDir>/generator/**/*.test.ts',
+        '<rootDir>/harness/**/*.test.ts',
+        '<rootDir>/infra/**/*.test.ts',
+        '<rootDir>/seed/**/*.test.ts',
+        '<rootDir>/services/**/*.test.ts',
+      ],
+      testPathIgnorePatterns: ['/node_modules/', '/fixtures/'],
+      globalSetup: '<rootDir>/infra/testing/global-setup.ts',
+      globalTeardown: '<rootDir>/infra/testing/global-teardown.ts',
+    },
+    {
+      displayName: 'suites',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/generated/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
+      globalSetup: '<rootDir>/harness/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/harness/jest/global-teardown.ts',
+    },
+  ],
+};
+
+export default config;
