@@ -51,7 +51,7 @@ const configSchema = {
   },
 } as const;
 
-const validateConfig = new Ajv({ allErrors: true, strict: true }).compile<HarnessConfig>(configSchema);
+const validateConfig = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile<HarnessConfig>(configSchema);
 
 /** The config file in force: `HARNESS_CONFIG` if set (relative to the working directory), else the root `harness.config.ts`. */
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,0 +1,2 @@
+/** Named ids of the registry fixtures. */
+export {};

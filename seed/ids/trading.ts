@@ -1,0 +1,2 @@
+/** Named ids of the trading fixtures. */
+export {};

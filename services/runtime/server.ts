@@ -1,0 +1,217 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { HttpError, mapPgError, unprocessable } from './errors';
+import { compileRoutes, toIssues, type Route } from './spec-routes';
+import type { HandlerContext, ServiceDefinition } from './types';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+// Numbers as numbers (the contracts say number), dates as the plain 'YYYY-MM-DD' they are.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+function sendJson(res: ServerResponse, status: number, body?: unknown, extraHeaders: Record<string, string> = {}): void {
+  if (body === undefined || status === 204) {
+    res.writeHead(status, extraHeaders).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extraHeaders });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseQuery(url: URL, route: Route): Record<string, unknown> {
+  const query: Record<string, unknown> = Object.create(null);
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    query[key] = route.arrayQueryParams.has(key) ? values : values[values.length - 1];
+  }
+  return query;
+}
+
+async function parseJsonBody(req: IncomingMessage, route: Route): Promise<unknown> {
+  const raw = await readBody(req);
+  if (raw.length === 0) {
+    if (route.validators.bodyRequired) throw unprocessable([{ loc: ['body'], msg: 'request body is required', type: 'missing' }]);
+    return undefined;
+  }
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw unprocessable([{ loc: ['body'], msg: 'content-type must be application/json', type: 'content_type' }]);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    throw unprocessable([{ loc: ['body'], msg: `invalid JSON: ${(err as Error).message}`, type: 'json_invalid' }]);
+  }
+}
+
+function findRoute(routes: Route[], method: string, pathname: string): { route?: Route; match?: RegExpExecArray; allowed: string[] } {
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const match = route.regex.exec(pathname);
+    if (!match) continue;
+    if (route.method === method) return { route, match, allowed };
+    allowed.push(route.method);
+  }
+  return { allowed };
+}
+
+/** The request pipeline: route, validate against the spec, run the handler, map errors. */
+export function createServiceServer(service: ServiceDefinition, db: pg.Pool, log: (line: string) => void): Server {
+  const routes = compileRoutes(service.specFile);
+  const missing = routes.filter((r) => !service.handlers[r.operationId] && r.pathTemplate !== '/health');
+  if (missing.length) throw new Error(`${service.name}: no handler for ${missing.map((r) => r.operationId).join(', ')}`);
+  const known = new Set(routes.map((r) => r.operationId));
+  const extra = Object.keys(service.handlers).filter((id) => !known.has(id));
+  if (extra.length) throw new Error(`${service.name}: handlers for operations not in the spec: ${extra.join(', ')}`);
+
+  const ctx: HandlerContext = {
+    db,
+    async transaction(fn) {
+      const client = await db.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const { route, match, allowed } = findRoute(routes, method, url.pathname);
+    if (!route || !match) {
+      if (allowed.length) {
+        sendJson(res, 405, { detail: `method ${method} not allowed` }, { allow: allowed.join(', ') });
+        return 405;
+      }
+      sendJson(res, 404, { detail: `no route for ${method} ${url.pathname}` });
+      return 404;
+    }
+    try {
+      const params: Record<string, unknown> = Object.create(null);
+      route.paramNames.forEach((name, i) => {
+        params[name] = decodeURIComponent(match[i + 1] ?? '');
+      });
+      const query = parseQuery(url, route);
+      const issues = [
+        ...(route.validators.params(params) ? [] : toIssues('path', route.validators.params.errors)),
+        ...(route.validators.query(query) ? [] : toIssues('query', route.validators.query.errors)),
+      ];
+      const body = route.validators.body || route.validators.bodyRequired ? await parseJsonBody(req, route) : undefined;
+      if (body !== undefined && route.validators.body && !route.validators.body(body)) {
+        issues.push(...toIssues('body', route.validators.body.errors));
+      }
+      if (issues.length) throw unprocessable(issues);
+      const handler = service.handlers[route.operationId];
+      const reply = handler
+        ? await handler({ operationId: route.operationId, params, query, headers: req.headers, body }, ctx)
+        : await db.query('SELECT 1').then(() => ({ status: 200, body: { status: 'ok', service: service.name } }));
+      sendJson(res, reply.status, reply.body);
+      return reply.status;
+    } catch (err) {
+      const mapped = err instanceof HttpError ? err : mapPgError(err);
+      if (mapped) {
+        sendJson(res, mapped.status, { detail: mapped.detail });
+        return mapped.status;
+      }
+      log(`ERROR ${method} ${url.pathname}: ${(err as Error)?.stack ?? String(err)}`);
+      sendJson(res, 500, { detail: 'internal server error' });
+      return 500;
+    }
+  }
+
+  return createServer((req, res) => {
+    const started = performance.now();
+    handle(req, res).then(
+      (status) => log(`${req.method} ${req.url} ${status} ${(performance.now() - started).toFixed(1)}ms`),
+      (err) => {
+        log(`ERROR writing response: ${String(err)}`);
+        if (!res.headersSent) sendJson(res, 500, { detail: 'internal server error' });
+      },
+    );
+  });
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Start a service in this process (tests) or as the process's whole job (main.ts). */
+export async function startService(
+  service: ServiceDefinition,
+  opts: { databaseUrl: string; port?: number; host?: string; poolMax?: number; log?: (line: string) => void },
+): Promise<RunningService> {
+  const db = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 5 });
+  db.on('error', (err) => (opts.log ?? (() => undefined))(`pool error: ${err.message}`));
+  const server = createServiceServer(service, db, opts.log ?? (() => undefined));
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolvePromise());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await db.end();
+    },
+  };
+}
+
+/** Entry point of `services/<name>/main.ts`: env PORT, DATABASE_URL, HOST; stops on SIGTERM/SIGINT. */
+export function runServiceMain(service: ServiceDefinition): void {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    console.error(`${service.name}: DATABASE_URL is not set`);
+    process.exit(2);
+  }
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${service.name} ${line}\n`);
+  startService(service, {
+    databaseUrl,
+    port: Number(process.env.PORT ?? 0),
+    host: process.env.HOST ?? '127.0.0.1',
+    poolMax: Number(process.env.PG_POOL_MAX ?? 5),
+    log,
+  }).then(
+    (running) => {
+      log(`listening on ${running.url}`);
+      const stop = () => {
+        log('stopping');
+        running.close().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (err) => {
+      console.error(`${service.name}: failed to start: ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );
+}
