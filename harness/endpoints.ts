@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ResolvedConfig } from './config-types';
+
+/**
+ * Where the services under test answer, and whether they are still alive.
+ *
+ * Contract 2 (sandbox endpoints and status files) and contract 3 (environment of the test
+ * workers): `HARNESS_ENDPOINTS` names the endpoints file written by the sandbox; when it is
+ * absent the config's `baseUrl`/`emptyBaseUrl` are used. `HARNESS_SANDBOX_STATUS` names the
+ * status file (liveness); `HARNESS_CALLS_DIR` the folder for recorded calls.
+ */
+
+export interface ServiceEndpoints {
+  baseUrl: string;
+  emptyBaseUrl?: string;
+}
+
+export interface EndpointsFile {
+  databaseUrl: string;
+  services: Record<string, ServiceEndpoints>;
+}
+
+export interface DeadService {
+  service: string;
+  phase: 'seeded' | 'empty';
+  exitCode: number | null;
+  signal: string | null;
+  logTail: string;
+}
+
+export interface SandboxStatus {
+  pid: number;
+  state: 'starting' | 'ready' | 'stopping' | 'failed';
+  dead: DeadService[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${what} ${file} cannot be read: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${what} ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Read and check the sandbox endpoints file (contract 2). Errors name the file and the field. */
+export function readEndpointsFile(file: string): EndpointsFile {
+  const raw = readJson(file, 'endpoints file');
+  if (!isRecord(raw) || !isRecord(raw.services)) throw new Error(`endpoints file ${file}: "services" must be an object`);
+  const services: Record<string, ServiceEndpoints> = {};
+  for (const [name, value] of Object.entries(raw.services)) {
+    if (!isRecord(value) || typeof value.baseUrl !== 'string') {
+      throw new Error(`endpoints file ${file}: services.${name}.baseUrl must be a string`);
+    }
+    const entry: ServiceEndpoints = { baseUrl: value.baseUrl };
+    if (typeof value.emptyBaseUrl === 'string') entry.emptyBaseUrl = value.emptyBaseUrl;
+    services[name] = entry;
+  }
+  return { databaseUrl: typeof raw.databaseUrl === 'string' ? raw.databaseUrl : '', services };
+}
+
+/**
+ * The endpoints of every configured service: from `HARNESS_ENDPOINTS` when set (a service
+ * missing there falls back to its config entry), else from the config. Throws naming the first
+ * service that has no base URL at all.
+ */
+export function resolveEndpoints(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): Record<string, ServiceEndpoints> {
+  const fromFile = env.HARNESS_ENDPOINTS ? readEndpointsFile(env.HARNESS_ENDPOINTS).services : {};
+  const result: Record<string, ServiceEndpoints> = {};
+  for (const svc of config.services) {
+    const found = fromFile[svc.name];
+    const baseUrl = found?.baseUrl ?? svc.baseUrl;
+    if (!baseUrl) {
+      const where = env.HARNESS_ENDPOINTS ? `neither ${env.HARNESS_ENDPOINTS} nor ${config.file}` : config.file;
+      throw new Error(`service "${svc.name}" has no base URL: ${where} names one`);
+    }
+    const emptyBaseUrl = found ? found.emptyBaseUrl : svc.emptyBaseUrl;
+    result[svc.name] = emptyBaseUrl ? { baseUrl, emptyBaseUrl } : { baseUrl };
+  }
+  return result;
+}
+
+/** The sandbox status (contract 2), or undefined when there is no status file to read (yet). */
+export function readSandboxStatus(file: string | undefined = process.env.HARNESS_SANDBOX_STATUS): SandboxStatus | undefined {
+  if (!file || !existsSync(file)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined; // written atomically, so this is a file being replaced under us: no info
+  }
+  if (!isRecord(raw)) return undefined;
+  const dead = Array.isArray(raw.dead) ? (raw.dead.filter(isRecord) as unknown as DeadService[]) : [];
+  const state = typeof raw.state === 'string' ? (raw.state as SandboxStatus['state']) : 'starting';
+  return { pid: typeof raw.pid === 'number' ? raw.pid : 0, state, dead };
+}
+
+/** Folder of recorded calls (contract 3/4): `HARNESS_CALLS_DIR`, else `<reportsDir>/.calls`. */
+export function resolveCallsDir(config: Pick<ResolvedConfig, 'reportsDir'>, env: NodeJS.ProcessEnv = process.env): string {
+  return env.HARNESS_CALLS_DIR ? resolve(env.HARNESS_CALLS_DIR) : resolve(config.reportsDir, '.calls');
+}

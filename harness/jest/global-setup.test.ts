@@ -1,0 +1,96 @@
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import globalSetup from './global-setup';
+import globalTeardown from './global-teardown';
+import { startSandbox } from './sandbox-process';
+import { loadConfig } from '../config';
+import { resolveEndpoints } from '../endpoints';
+
+const FAKE = join(__dirname, 'fixtures', 'fake-sandbox.ts');
+const fakeCommand = (...extra: string[]): string[] => [process.execPath, '--import', 'tsx', FAKE, '--state-dir', '{stateDir}', ...extra];
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const savedEnv = { ...process.env };
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'harness-setup-'));
+  for (const k of ['HARNESS_CONFIG', 'HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR']) delete process.env[k];
+});
+afterEach(() => {
+  process.env = { ...savedEnv };
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function listen(): Promise<{ server: Server; url: string }> {
+  const server = createServer((_req, res) => res.end('{}'));
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () => done({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+  );
+}
+
+function writeConfig(baseUrl: string): string {
+  const file = join(dir, 'harness.config.json');
+  writeFileSync(file, JSON.stringify({ sandbox: false, reportsDir: 'out', services: [{ name: 'ext', spec: 'ext.yaml', baseUrl }] }));
+  return file;
+}
+
+describe('global setup, sandbox: false', () => {
+  it('uses the config base URLs, exports the calls folder and clears old calls', async () => {
+    const { server, url } = await listen();
+    try {
+      process.env.HARNESS_CONFIG = writeConfig(url);
+      mkdirSync(join(dir, 'out', '.calls'), { recursive: true });
+      writeFileSync(join(dir, 'out', '.calls', 'calls-1.jsonl'), '{}\n');
+      await globalSetup();
+      expect(process.env.HARNESS_CALLS_DIR).toBe(join(dir, 'out', '.calls'));
+      expect(existsSync(join(dir, 'out', '.calls', 'calls-1.jsonl'))).toBe(false);
+      expect(process.env.HARNESS_ENDPOINTS).toBeUndefined();
+      expect(resolveEndpoints(loadConfig())).toEqual({ ext: { baseUrl: url } });
+      await globalTeardown();
+    } finally {
+      server.close();
+    }
+  });
+
+  it('fails fast naming a service that does not answer', async () => {
+    const { server, url } = await listen();
+    await new Promise((done) => server.close(done));
+    process.env.HARNESS_CONFIG = writeConfig(url);
+    await expect(globalSetup()).rejects.toThrow(/service "ext" does not answer at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+  });
+});
+
+describe('sandbox child process (contract 2)', () => {
+  it('resolves once endpoints.json exists and leaves no process behind after stop', async () => {
+    const lines: string[] = [];
+    const sandbox = await startSandbox({ stateDir: join(dir, 'state'), command: fakeCommand(), onLine: (l) => lines.push(l) });
+    expect(sandbox.endpoints.services.fake?.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${sandbox.endpoints.services.fake?.baseUrl}/health`);
+    expect(res.status).toBe(200);
+    await sandbox.stop();
+    expect(isAlive(sandbox.pid)).toBe(false);
+    expect(lines).toContain('postgres 0.01s');
+  });
+
+  it('reports the last log lines when the sandbox exits before it is healthy', async () => {
+    await expect(startSandbox({ stateDir: join(dir, 'state'), command: fakeCommand('--fail') })).rejects.toThrow(
+      /exited before it was healthy \(code 3[\s\S]*migrations broken/,
+    );
+  });
+
+  it('gives up after the timeout and stops the child', async () => {
+    await expect(startSandbox({ stateDir: join(dir, 'state'), command: fakeCommand('--hang'), timeoutMs: 1_500 })).rejects.toThrow(
+      /not healthy after 1500 ms[\s\S]*services 0\.02s/,
+    );
+  });
+});

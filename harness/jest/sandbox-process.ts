@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readEndpointsFile, readSandboxStatus, type EndpointsFile } from '../endpoints';
+
+/**
+ * The sandbox as a child process (contract 2): `node --import tsx infra/sandbox-cli.ts
+ * --state-dir <dir>` writes `<dir>/endpoints.json` once every instance is healthy and keeps
+ * `<dir>/status.json` current. It stops everything on SIGTERM/SIGINT or when its stdin closes,
+ * so even a parent killed with SIGKILL leaves nothing behind: the pipe we hold closes with us.
+ */
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+
+export interface StartSandboxOptions {
+  /** Per-run folder for endpoints.json, status.json and whatever the sandbox keeps. */
+  stateDir: string;
+  /** Give up (and stop the child) when endpoints.json has not appeared by then. Default 90 s. */
+  timeoutMs?: number;
+  /** Each line the sandbox prints (stdout and stderr), e.g. its stage timings. */
+  onLine?: (line: string) => void;
+  /** Command to run instead of the sandbox CLI (tests use a fake); `{stateDir}` is substituted. */
+  command?: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningSandbox {
+  pid: number;
+  stateDir: string;
+  endpointsFile: string;
+  statusFile: string;
+  endpoints: EndpointsFile;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. Idempotent. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const LOG_TAIL_LINES = 30;
+
+/** The default command: the infra helper's CLI, run by node with tsx as the loader (one process, no wrapper). */
+export function buildSandboxCommand(stateDir: string): string[] {
+  return [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'infra', 'sandbox-cli.ts'), '--state-dir', stateDir];
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => child.once('exit', () => done()));
+}
+
+/**
+ * SIGTERM goes to the sandbox alone so that it stops its services and Postgres in order; the
+ * SIGKILL fallback goes to its whole process group (it leads one: detached).
+ */
+function signalChild(child: ChildProcess, signal: NodeJS.Signals, group = false): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(group ? -child.pid : child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Start the sandbox and resolve once endpoints.json exists; reject with its last log lines if it dies or times out. */
+export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
+  const stateDir = resolve(options.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const endpointsFile = join(stateDir, 'endpoints.json');
+  const statusFile = join(stateDir, 'status.json');
+  const argv = (options.command ?? buildSandboxCommand(stateDir)).map((a) => a.replaceAll('{stateDir}', stateDir));
+  const [cmd, ...args] = argv as [string, ...string[]];
+  const child = spawn(cmd, args, {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: options.env ?? process.env,
+    // stdin stays a pipe we never write: its end-of-file tells the sandbox we are gone
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const tail: string[] = [];
+  const collect = (chunk: Buffer, rest: { text: string }): void => {
+    rest.text += chunk.toString('utf8');
+    const lines = rest.text.split('\n');
+    rest.text = lines.pop() ?? '';
+    for (const line of lines) {
+      tail.push(line);
+      if (tail.length > LOG_TAIL_LINES) tail.shift();
+      options.onLine?.(line);
+    }
+  };
+  const outRest = { text: '' };
+  const errRest = { text: '' };
+  child.stdout?.on('data', (c: Buffer) => collect(c, outRest));
+  child.stderr?.on('data', (c: Buffer) => collect(c, errRest));
+  child.stdin?.on('error', () => undefined); // EPIPE once the child is gone
+  let spawnError: Error | undefined;
+  child.on('error', (err) => {
+    spawnError = err;
+  });
+  // 'exit' covers process.exit(); a signal kills us without 'exit' handlers, hence the relay:
+  // stop the sandbox, then die of the same signal as if we had never caught it.
+  const killOnExit = (): void => signalChild(child, 'SIGTERM');
+  process.once('exit', killOnExit);
+  const relaySignal = (signal: NodeJS.Signals): void => {
+    void stop(5_000).finally(() => {
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  };
+  process.once('SIGINT', relaySignal);
+  process.once('SIGTERM', relaySignal);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (graceMs = 15_000): Promise<void> => {
+    stopping ??= (async () => {
+      signalChild(child, 'SIGTERM');
+      child.stdin?.end();
+      const timer = setTimeout(() => signalChild(child, 'SIGKILL', true), graceMs);
+      await waitForExit(child);
+      clearTimeout(timer);
+      process.removeListener('exit', killOnExit);
+      process.removeListener('SIGINT', relaySignal);
+      process.removeListener('SIGTERM', relaySignal);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    })();
+    return stopping;
+  };
+
+  const describeFailure = (why: string): Error =>
+    new Error(`sandbox ${why}\n--- last lines of the sandbox (${argv.slice(1).join(' ')}) ---\n${tail.join('\n')}`);
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  const started = Date.now();
+  try {
+    for (;;) {
+      if (existsSync(endpointsFile)) {
+        const endpoints = readEndpointsFile(endpointsFile);
+        return { pid: child.pid ?? 0, stateDir, endpointsFile, statusFile, endpoints, stop };
+      }
+      if (spawnError) throw describeFailure(`could not be started: ${spawnError.message}`);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw describeFailure(`exited before it was healthy (code ${child.exitCode}, signal ${child.signalCode})`);
+      }
+      const status = readSandboxStatus(statusFile);
+      if (status?.state === 'failed') {
+        const dead = status.dead.map((d) => `${d.service} (${d.phase}):\n${d.logTail}`).join('\n');
+        throw describeFailure(`reported state "failed"${dead ? `\n${dead}` : ''}`);
+      }
+      if (Date.now() - started > timeoutMs) throw describeFailure(`not healthy after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (err) {
+    await stop(5_000);
+    throw err;
+  }
+}
