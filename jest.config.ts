@@ -11,7 +11,8 @@ const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { diagnostics:
 
 const config: Config = {
   testTimeout: 30_000,
-  reporters: ['default'],
+  // harness/jest/reporter.cjs: junit.xml + coverage/latency reports when the suites project ran
+  reporters: ['default', '<rootDir>/harness/jest/reporter.cjs'],
   projects: [
     {
       displayName: 'unit',

@@ -1,0 +1,108 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Manifest, ManifestOperation, RecordedCall } from './report-types';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface RecordedCalls {
+  calls: RecordedCall[];
+  /** Lines that are not a version-1 call (a worker killed mid-write leaves half a line). */
+  malformedLines: number;
+}
+
+function parseCall(line: string): RecordedCall | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(raw) || raw.v !== 1) return undefined;
+  const { service, operationId, method, path, status, durationMs } = raw;
+  if (typeof service !== 'string' || typeof operationId !== 'string' || typeof method !== 'string' || typeof path !== 'string') return undefined;
+  if (typeof status !== 'number' || typeof durationMs !== 'number') return undefined;
+  return {
+    v: 1,
+    service,
+    operationId,
+    method: method.toUpperCase(),
+    path,
+    status,
+    durationMs,
+    testFile: typeof raw.testFile === 'string' ? raw.testFile : '',
+    testName: typeof raw.testName === 'string' ? raw.testName : '',
+    phase: raw.phase === 'empty' ? 'empty' : 'seeded',
+  };
+}
+
+/** Every `calls-*.jsonl` in the folder (contract 4), in file-name order. A missing folder is no calls. */
+export function readRecordedCalls(callsDir: string): RecordedCalls {
+  if (!existsSync(callsDir)) return { calls: [], malformedLines: 0 };
+  const files = readdirSync(callsDir).filter((n) => /^calls-.*\.jsonl$/.test(n)).sort();
+  const calls: RecordedCall[] = [];
+  let malformedLines = 0;
+  for (const file of files) {
+    for (const line of readFileSync(join(callsDir, file), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const call = parseCall(line);
+      if (call) calls.push(call);
+      else malformedLines += 1;
+    }
+  }
+  return { calls, malformedLines };
+}
+
+/** Parse and check one manifest (contract 5). Errors name the file and the field. */
+export function parseManifest(text: string, file: string): Manifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`manifest ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!isRecord(raw) || typeof raw.service !== 'string' || !Array.isArray(raw.operations)) {
+    throw new Error(`manifest ${file}: expected {"service": string, "operations": [...]}`);
+  }
+  const operations = raw.operations.map((op: unknown, i): ManifestOperation => {
+    const at = `manifest ${file}: /operations/${i}`;
+    if (!isRecord(op) || typeof op.operationId !== 'string' || typeof op.method !== 'string' || typeof op.path !== 'string') {
+      throw new Error(`${at}: operationId, method and path must be strings`);
+    }
+    if (!Array.isArray(op.statuses) || !op.statuses.every((s) => typeof s === 'string')) throw new Error(`${at}/statuses: must be an array of strings`);
+    const cases = Array.isArray(op.cases) ? op.cases.filter(isRecord) : [];
+    return {
+      operationId: op.operationId,
+      method: op.method.toUpperCase(),
+      path: op.path,
+      statuses: op.statuses as string[],
+      cases: cases.map((c) => ({
+        kind: String(c.kind ?? ''),
+        status: String(c.status ?? ''),
+        name: String(c.name ?? ''),
+        ...(typeof c.skipped === 'string' ? { skipped: c.skipped } : {}),
+      })),
+    };
+  });
+  return { service: raw.service, operations };
+}
+
+export interface LoadedManifests {
+  manifests: Manifest[];
+  /** Services named by the config whose manifest does not exist (not generated yet). */
+  missing: string[];
+}
+
+/** `<outDir>/<service>/manifest.json` for each service, in the given order. */
+export function readManifests(outDir: string, services: string[]): LoadedManifests {
+  const manifests: Manifest[] = [];
+  const missing: string[] = [];
+  for (const name of services) {
+    const file = join(outDir, name, 'manifest.json');
+    if (!existsSync(file)) {
+      missing.push(name);
+      continue;
+    }
+    manifests.push(parseManifest(readFileSync(file, 'utf8'), file));
+  }
+  return { manifests, missing };
+}

@@ -1,0 +1,72 @@
+/** The inputs and outputs of the reports, as the contracts between the parts fix them. */
+
+/** Contract 4: one JSON line per exchange in `$HARNESS_CALLS_DIR/calls-<pid>.jsonl`. */
+export interface RecordedCall {
+  v: 1;
+  service: string;
+  operationId: string;
+  method: string;
+  path: string;
+  /** 0 when no response came. */
+  status: number;
+  durationMs: number;
+  /** Relative to the repository root, posix slashes. */
+  testFile: string;
+  testName: string;
+  phase: 'seeded' | 'empty';
+}
+
+/** Contract 5: `generated/<svc>/manifest.json`. */
+export interface ManifestCase {
+  kind: string;
+  status: string;
+  name: string;
+  skipped?: string;
+}
+
+export interface ManifestOperation {
+  operationId: string;
+  method: string;
+  path: string;
+  statuses: string[];
+  cases: ManifestCase[];
+}
+
+export interface Manifest {
+  service: string;
+  operations: ManifestOperation[];
+}
+
+/** Contract 6: `reports/coverage.json`. */
+export interface CoverageStatus {
+  status: string;
+  documented: boolean;
+  tested: boolean;
+  calls: number;
+  tests: string[];
+  /** Generated cases for this status that were skipped, as "<case name>: <reason>" (absent when none). */
+  skipped?: string[];
+}
+
+export interface CoverageOperation {
+  service: string;
+  operationId: string;
+  method: string;
+  path: string;
+  statuses: CoverageStatus[];
+}
+
+export interface CoverageReport {
+  version: 1;
+  operations: CoverageOperation[];
+}
+
+export interface CoverageTotals {
+  operations: number;
+  /** Operations with at least one documented status tested. */
+  operationsCovered: number;
+  documentedStatuses: number;
+  documentedStatusesTested: number;
+  /** Observed statuses the operation does not document. */
+  undocumentedObserved: number;
+}

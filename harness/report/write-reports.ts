@@ -1,0 +1,75 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../config-types';
+import { buildCoverage, summarizeCoverage } from './build-coverage';
+import { buildLatencyProfile, DEFAULT_SLOW_MS, renderLatencyMd, type LatencyStats } from './build-latency';
+import { readManifests, readRecordedCalls } from './read-inputs';
+import { renderCoverageHtml } from './render-coverage-html';
+import { renderCoverageMd } from './render-coverage-md';
+import type { CoverageTotals } from './report-types';
+
+/** Everything the reports stage writes into `reportsDir` (junit.xml is jest-junit's). */
+export const REPORT_FILES = ['coverage.json', 'coverage.md', 'coverage.html', 'latency.json', 'latency.md'] as const;
+
+export interface WriteReportsOptions {
+  config: Pick<ResolvedConfig, 'outDir' | 'reportsDir' | 'services'>;
+  callsDir: string;
+  slowThresholdMs?: number;
+}
+
+export interface ReportsSummary {
+  reportsDir: string;
+  coverage: CoverageTotals;
+  latency: LatencyStats;
+  slowOperations: number;
+  calls: number;
+  unmatchedCalls: number;
+  malformedLines: number;
+  /** Services of the config with no manifest (not generated): absent from coverage. */
+  missingManifests: string[];
+  coverageMd: string;
+}
+
+/** Join the recorded calls with the manifests and write every report. */
+export function writeReports(options: WriteReportsOptions): ReportsSummary {
+  const { config, callsDir } = options;
+  const slowThresholdMs = options.slowThresholdMs ?? (Number(process.env.HARNESS_SLOW_MS) || DEFAULT_SLOW_MS);
+  const { manifests, missing } = readManifests(config.outDir, config.services.map((s) => s.name));
+  const { calls, malformedLines } = readRecordedCalls(callsDir);
+  const { report, unmatchedCalls } = buildCoverage(manifests, calls);
+  const latency = buildLatencyProfile(calls, slowThresholdMs);
+  const coverageMd = renderCoverageMd(report);
+  mkdirSync(config.reportsDir, { recursive: true });
+  const write = (name: (typeof REPORT_FILES)[number], text: string): void => writeFileSync(join(config.reportsDir, name), text);
+  write('coverage.json', `${JSON.stringify(report, null, 2)}\n`);
+  write('coverage.md', coverageMd);
+  write('coverage.html', renderCoverageHtml(report));
+  write('latency.json', `${JSON.stringify(latency, null, 2)}\n`);
+  write('latency.md', renderLatencyMd(latency));
+  return {
+    reportsDir: config.reportsDir,
+    coverage: summarizeCoverage(report.operations),
+    latency: latency.overall,
+    slowOperations: latency.operations.filter((o) => o.slow).length,
+    calls: calls.length,
+    unmatchedCalls: unmatchedCalls.length,
+    malformedLines,
+    missingManifests: missing,
+    coverageMd,
+  };
+}
+
+/** One line for logs: what the reports say. */
+export function formatReportsLine(s: ReportsSummary): string {
+  const c = s.coverage;
+  const extra = [
+    s.unmatchedCalls ? `${s.unmatchedCalls} calls matched no manifest operation` : '',
+    s.malformedLines ? `${s.malformedLines} malformed call lines` : '',
+    s.missingManifests.length ? `no manifest for ${s.missingManifests.join(', ')}` : '',
+  ].filter(Boolean);
+  return (
+    `operations covered ${c.operationsCovered}/${c.operations}, statuses covered ${c.documentedStatusesTested}/${c.documentedStatuses}` +
+    `, ${c.undocumentedObserved} undocumented observed; ${s.calls} calls, p95 ${s.latency.p95} ms, ${s.slowOperations} slow` +
+    (extra.length ? ` (${extra.join('; ')})` : '')
+  );
+}
