@@ -1,0 +1,205 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { Command } from 'commander';
+import { ConfigError, configPath, loadConfig } from './config';
+import type { ResolvedConfig } from './config-types';
+import { clearRecordedCalls } from './jest/global-setup';
+import type { TestSummary } from './jest/coverage-reporter';
+import { REPO_ROOT, startSandbox, type RunningSandbox } from './jest/sandbox-process';
+import { resolveCallsDir } from './endpoints';
+import { formatReportsLine, writeReports, type ReportsSummary } from './report/write-reports';
+
+/**
+ * `npm run gate`: generate, sandbox up, the suites under Jest, reports, teardown; each stage
+ * timed, one summary line at the end; exit 1 when a test failed or a stage broke, 2 on a
+ * config error. The gate owns the sandbox and hands it to Jest through HARNESS_ENDPOINTS, so
+ * the suites' global setup does not start a second one (contract 3).
+ */
+
+interface Stage {
+  name: string;
+  ms: number;
+  detail?: string;
+}
+
+const stages: Stage[] = [];
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+async function timeStage<T>(name: string, run: () => Promise<T>, detail?: () => string | undefined): Promise<T> {
+  log(`[gate] ${name} ...`);
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    const stage: Stage = { name, ms: performance.now() - started };
+    const d = detail?.();
+    if (d) stage.detail = d;
+    stages.push(stage);
+    log(`[gate] ${name.padEnd(11)} ${seconds(stage.ms).padStart(9)}${d ? `  (${d})` : ''}`);
+  }
+}
+
+/** The child of the moment (generate or jest), stopped with us on SIGINT/SIGTERM. */
+let activeChild: ChildProcess | undefined;
+let sandbox: RunningSandbox | undefined;
+
+function runChild(argv: string[], env: NodeJS.ProcessEnv, prefix?: string): Promise<number> {
+  const [cmd, ...args] = argv as [string, ...string[]];
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: prefix ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    activeChild = child;
+    if (prefix) {
+      for (const stream of [child.stdout, child.stderr]) {
+        let rest = '';
+        stream?.on('data', (chunk: Buffer) => {
+          const lines = (rest + chunk.toString('utf8')).split('\n');
+          rest = lines.pop() ?? '';
+          for (const line of lines) log(`${prefix}${line}`);
+        });
+        stream?.on('end', () => rest && log(`${prefix}${rest}`));
+      }
+    }
+    child.on('error', fail);
+    child.on('close', (code, signal) => {
+      activeChild = undefined;
+      done(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+/** Sandbox stage lines ("postgres 0.71 s", "[sandbox] seed: 312ms", ...) into sub-stage timings. */
+export function parseSandboxTiming(line: string): { stage: string; ms: number } | undefined {
+  const m = /\b(postgres|migrate|migrations|seed|services)\b\D*?(\d+(?:\.\d+)?)\s*(ms|s)\b/i.exec(line);
+  if (!m) return undefined;
+  const value = Number(m[2]);
+  return { stage: (m[1] as string).toLowerCase().replace('migrations', 'migrate'), ms: m[3] === 's' ? value * 1000 : value };
+}
+
+/** Jest roots and test files: the config's outDir, plus tests/ when the config is the repository's own. */
+export function buildJestArgs(config: Pick<ResolvedConfig, 'outDir' | 'file'>, defaultConfigFile: string): string[] {
+  const dirs = [config.outDir];
+  if (resolve(config.file) === resolve(defaultConfigFile)) dirs.push(join(REPO_ROOT, 'tests'));
+  const present = dirs.filter((d) => existsSync(d));
+  return ['--selectProjects', 'suites', ...present.flatMap((d) => ['--roots', d]), ...present.flatMap((d) => ['--testMatch', `${d}/**/*.test.ts`])];
+}
+
+function readTestSummary(file: string): TestSummary | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as TestSummary;
+  } catch {
+    return undefined;
+  }
+}
+
+function stopOnSignals(): void {
+  const handle = (signal: NodeJS.Signals): void => {
+    log(`[gate] ${signal}: stopping`);
+    activeChild?.kill('SIGTERM');
+    // with a sandbox up, its own handler (sandbox-process) stops it and re-raises the signal
+    if (!sandbox) process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', handle);
+  process.once('SIGTERM', handle);
+}
+
+interface GateOptions {
+  generate: boolean;
+  sandboxTimeout: string;
+}
+
+async function runGate(options: GateOptions): Promise<number> {
+  const wallStart = performance.now();
+  const config = loadConfig();
+  const node = process.execPath;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  log(`[gate] config ${relative(process.cwd(), config.file) || config.file}: ${config.services.map((s) => s.name).join(', ')}${config.sandbox ? '' : ' (sandbox: false)'}`);
+  stopOnSignals();
+
+  if (options.generate) {
+    const code = await timeStage('generate', () => runChild([node, '--import', 'tsx', join(REPO_ROOT, 'generator', 'cli.ts')], env, '  generate | '));
+    if (code !== 0) {
+      log(`gate FAILED: generate exited with code ${code}`);
+      return 1;
+    }
+  }
+
+  let summary: TestSummary | undefined;
+  let reports: ReportsSummary | undefined;
+  let jestCode = 1;
+  try {
+    if (config.sandbox && !env.HARNESS_ENDPOINTS) {
+      const timings: string[] = [];
+      sandbox = await timeStage(
+        'sandbox up',
+        () =>
+          startSandbox({
+            stateDir: join(REPO_ROOT, '.sandbox', `gate-${process.pid}`),
+            timeoutMs: Number(options.sandboxTimeout),
+            onLine: (line) => {
+              log(`  sandbox | ${line}`);
+              const t = parseSandboxTiming(line);
+              if (t) timings.push(`${t.stage} ${seconds(t.ms)}`);
+            },
+          }),
+        () => timings.join(', ') || undefined,
+      );
+      env.HARNESS_ENDPOINTS = sandbox.endpointsFile;
+      env.HARNESS_SANDBOX_STATUS = sandbox.statusFile;
+    }
+    const callsDir = resolveCallsDir(config, env);
+    clearRecordedCalls(callsDir);
+    env.HARNESS_CALLS_DIR = callsDir;
+    env.HARNESS_REPORTS_BY = 'gate';
+    const summaryFile = join(config.reportsDir, 'test-summary.json');
+    rmSync(summaryFile, { force: true });
+    const jest = [node, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning', join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js')];
+    jestCode = await timeStage('tests', () => runChild([...jest, ...buildJestArgs(config, configPath({}))], env));
+    summary = readTestSummary(summaryFile);
+    reports = await timeStage('reports', async () => writeReports({ config, callsDir }));
+    log(`[gate] reports in ${relative(process.cwd(), reports.reportsDir) || '.'}: ${formatReportsLine(reports)}`);
+    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${reports.coverageMd}\n`);
+  } catch (err) {
+    log(`[gate] ${(err as Error).message}`);
+  } finally {
+    const running = sandbox;
+    if (running) await timeStage('teardown', () => running.stop());
+    sandbox = undefined;
+  }
+
+  const wall = seconds(performance.now() - wallStart);
+  const passed = jestCode === 0 && summary?.success === true;
+  const tests = summary ? `tests ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped` : 'tests did not report';
+  const cov = reports
+    ? `operations covered ${reports.coverage.operationsCovered}/${reports.coverage.operations} · statuses covered ${reports.coverage.documentedStatusesTested}/${reports.coverage.documentedStatuses}`
+    : 'no reports';
+  // the one line for CI logs and `| tail -1`: on stdout, where Jest and the stages do not write
+  process.stdout.write(`gate ${passed ? 'passed' : 'FAILED'}: ${tests} · ${cov} · wall ${wall}\n`);
+  return passed ? 0 : 1;
+}
+
+/** Stage timings of the last run, for bench/. */
+export function getStageTimings(): readonly Stage[] {
+  return stages;
+}
+
+if (require.main === module) {
+  const program = new Command('gate')
+    .description('Generate, bring up the sandbox, run every suite, write the reports, tear down')
+    .option('--no-generate', 'skip the generate stage (use generated/ as it is)')
+    .option('--sandbox-timeout <ms>', 'how long the sandbox may take to be healthy', '90000')
+    .action(async (opts: GateOptions) => {
+      try {
+        process.exitCode = await runGate(opts);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          log(`gate: ${err.message}`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
+      }
+    });
+  void program.parseAsync(process.argv);
+}
