@@ -48,7 +48,7 @@ let sandbox: RunningSandbox | undefined;
 function runChild(argv: string[], env: NodeJS.ProcessEnv, prefix?: string): Promise<number> {
   const [cmd, ...args] = argv as [string, ...string[]];
   return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: prefix ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: prefix ? ['ignore', 'pipe', 'pipe'] : ['ignore', 2, 2] });
     activeChild = child;
     if (prefix) {
       for (const stream of [child.stdout, child.stderr]) {

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildJestArgs, parseSandboxTiming } from './gate-cli';
+import type { CoverageReport } from './report/report-types';
+
+const REPO = resolve(__dirname, '..');
+
+describe('gate helpers', () => {
+  it.each([
+    ['postgres 0.71s', { stage: 'postgres', ms: 710 }],
+    ['[sandbox] migrate: 212 ms', { stage: 'migrate', ms: 212 }],
+    ['seed ........ 0.30 s', { stage: 'seed', ms: 300 }],
+    ['services healthy in 2.5s', { stage: 'services', ms: 2500 }],
+    ['registry listening on 127.0.0.1:7001', undefined],
+  ])('parses sandbox stage timing from %j', (line, want) => {
+    expect(parseSandboxTiming(line)).toEqual(want);
+  });
+
+  it('runs tests/ only with the repository config, and the outDir of any config', () => {
+    const own = buildJestArgs({ outDir: join(REPO, 'harness'), file: join(REPO, 'harness.config.ts') }, join(REPO, 'harness.config.ts'));
+    expect(own).toEqual(expect.arrayContaining(['--selectProjects', 'suites', '--testMatch', `${join(REPO, 'harness')}/**/*.test.ts`]));
+    const other = buildJestArgs({ outDir: join(REPO, 'harness'), file: '/elsewhere/h.json' }, join(REPO, 'harness.config.ts'));
+    expect(other.filter((a) => a.includes(`${REPO}/tests`))).toEqual([]);
+  });
+});
+
+describe('gate with HARNESS_CONFIG and sandbox: false', () => {
+  it('runs the suites of the config outDir against a service started by hand, writes every report, fails on a failed test', async () => {
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/things') res.end('[]');
+      else {
+        res.statusCode = 404;
+        res.end('{"detail":"not found"}');
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'harness-gate-'));
+    try {
+      mkdirSync(join(dir, 'gen', 'ext'), { recursive: true });
+      copyFileSync(join(__dirname, 'jest', 'fixtures', 'external-suite.ts'), join(dir, 'gen', 'ext', 'ext.test.ts'));
+      writeFileSync(join(dir, 'gen', 'ext', 'manifest.json'), JSON.stringify({
+        service: 'ext',
+        operations: [
+          { operationId: 'listThings', method: 'GET', path: '/things', statuses: ['200', '422'], cases: [] },
+          { operationId: 'getThing', method: 'GET', path: '/things/{id}', statuses: ['200', '404'], cases: [] },
+        ],
+      }));
+      writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: false, services: [{ name: 'ext', spec: 'ext.yaml', baseUrl }] }));
+      const env = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), EXT_BASE_URL: baseUrl };
+      for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
+      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'gate-cli.ts'), '--no-generate'], { cwd: REPO, env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect({ code, stdout }).toEqual({
+        code: 1,
+        stdout: expect.stringMatching(/^gate FAILED: tests 2 passed, 1 failed, 1 skipped · operations covered 2\/2 · statuses covered 2\/4 · wall \d+\.\d\d s\n$/),
+      });
+      expect(stderr).toMatch(/\[gate\] tests +\d+\.\d\d s/);
+      const coverage = JSON.parse(readFileSync(join(dir, 'rep', 'coverage.json'), 'utf8')) as CoverageReport;
+      expect(coverage.operations[1]?.statuses.find((s) => s.status === '404')).toMatchObject({ tested: true, calls: 2, tests: ['ext/ext.test.ts'] });
+      expect(readFileSync(join(dir, 'rep', 'junit.xml'), 'utf8')).toMatch(/failures="1"/);
+      for (const f of ['coverage.md', 'coverage.html', 'latency.json', 'latency.md']) expect(readFileSync(join(dir, 'rep', f), 'utf8').length).toBeGreaterThan(0);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
