@@ -52,7 +52,7 @@ describe('gate with HARNESS_CONFIG and sandbox: false', () => {
         ],
       }));
       writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: false, services: [{ name: 'ext', spec: 'ext.yaml', baseUrl }] }));
-      const env = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), EXT_BASE_URL: baseUrl };
+      const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), EXT_BASE_URL: baseUrl };
       for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
       const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'gate-cli.ts'), '--no-generate'], { cwd: REPO, env });
       let stdout = '';
