@@ -30,7 +30,8 @@ export interface Route {
 
 type Json = Record<string, unknown>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
-const SPEC_ID = 'urn:service-spec';
+// A URN needs a namespace id and a specific part (urn:<nid>:<nss>): fast-uri refuses 'urn:service-spec'.
+const SPEC_ID = 'urn:harness:service-spec';
 
 /** Point local refs (`#/components/...`) at the spec registered in ajv under SPEC_ID. */
 function rebaseRefs(schema: unknown): unknown {
