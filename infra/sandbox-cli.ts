@@ -1,0 +1,137 @@
+/**
+ * `npm run sandbox`: bring up Postgres, the migrated and seeded databases and every configured
+ * service (seeded and empty instance), print each stage with its time, write
+ * `<state-dir>/endpoints.json` once all are healthy, and run until SIGINT/SIGTERM (or, with
+ * `--exit-on-stdin-close`, until stdin closes: a parent holding the pipe takes us down with it
+ * even when it is SIGKILLed). Then stop everything and remove what this run wrote.
+ *
+ * One state folder belongs to one live sandbox: a second one on the same folder is refused with
+ * a message suggesting `--state-dir`; with its own folder it gets its own ports, data and files.
+ *
+ * Exit codes: 0 stopped on request; 1 something did not come up (or the state folder is busy);
+ * 2 configuration error.
+ */
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig } from '../harness/config';
+import { SandboxBusyError } from './sandbox-state';
+import { REPO_ROOT, startSandbox, type Sandbox, type ServiceLaunch, type StageTiming } from './sandbox';
+
+interface CliOptions {
+  stateDir: string;
+  logsDir?: string;
+  databaseUrl?: string;
+  readyTimeout: number;
+  stopGrace: number;
+  exitOnStdinClose?: boolean;
+  serviceCommand?: string;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+
+function printStage(t: StageTiming): void {
+  out(`${t.stage.padEnd(10)} ${seconds(t.ms).padStart(7)}${t.detail ? `  ${t.detail}` : ''}`);
+}
+
+/** `--service-command`: the same argv for every configured service (tests run fakes this way). */
+function customLaunches(json: string): ServiceLaunch[] {
+  let argv: unknown;
+  try {
+    argv = JSON.parse(json);
+  } catch {
+    argv = undefined;
+  }
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
+    throw new ConfigError('--service-command', '', 'must be a JSON array of strings');
+  }
+  return loadConfig().services.map((svc) => ({ name: svc.name, command: (argv as string[]).map((a) => a.replaceAll('{name}', svc.name)) }));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('sandbox')
+    .description('Run Postgres and every configured service (seeded and empty instance) until interrupted')
+    .option('--state-dir <dir>', 'folder for endpoints.json, status.json and Postgres data', resolve(REPO_ROOT, '.sandbox'))
+    .option('--logs-dir <dir>', 'service logs (<svc>-<phase>.log); default <reportsDir>/logs')
+    .addOption(new Option('--database-url <url>', 'use this Postgres server (admin URL) instead of an embedded one').env('DATABASE_URL'))
+    .option('--ready-timeout <ms>', 'per instance, from spawn to healthy', (v) => Number.parseInt(v, 10), 20_000)
+    .option('--stop-grace <ms>', 'SIGTERM -> SIGKILL grace for services', (v) => Number.parseInt(v, 10), 5_000)
+    .option('--exit-on-stdin-close', 'stop when stdin closes (for a parent process that holds the pipe)')
+    .addOption(
+      new Option('--service-command <json>', 'argv (JSON array) run for every service instead of services/<svc>/main.ts; {name} is replaced').hideHelp(),
+    )
+    .showHelpAfterError();
+  program.parse(argv);
+  const opts = program.opts<CliOptions>();
+
+  // A stop requested during the start aborts it; after the start it stops the sandbox.
+  const abort = new AbortController();
+  let sandbox: Sandbox | undefined;
+  let stopRequested: ((why: string) => void) | undefined;
+  const requested = new Promise<string>((r) => (stopRequested = r));
+  const request = (why: string) => {
+    abort.abort();
+    stopRequested?.(why);
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => request(sig));
+  if (opts.exitOnStdinClose) {
+    process.stdin.on('end', () => request('stdin closed'));
+    process.stdin.on('close', () => request('stdin closed'));
+    process.stdin.on('error', () => request('stdin closed'));
+    process.stdin.resume();
+  }
+
+  const stateDir = resolve(opts.stateDir);
+  out(`sandbox: pid ${process.pid}, state in ${stateDir}`);
+  try {
+    sandbox = await startSandbox({
+      stateDir,
+      ...(opts.logsDir ? { logsDir: resolve(opts.logsDir) } : {}),
+      ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+      readyTimeoutMs: opts.readyTimeout,
+      stopGraceMs: opts.stopGrace,
+      signal: abort.signal,
+      ...(opts.serviceCommand ? { services: customLaunches(opts.serviceCommand) } : {}),
+      onStage: printStage,
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(`sandbox: configuration error: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof SandboxBusyError) {
+      err(`sandbox: ${e.message}`);
+      return 1;
+    }
+    err(`sandbox: ${abort.signal.aborted ? 'start interrupted: ' : ''}${(e as Error).message}`);
+    return 1;
+  }
+
+  const width = Math.max(...Object.keys(sandbox.services).map((n) => n.length));
+  for (const [name, s] of Object.entries(sandbox.services)) out(`  ${name.padEnd(width)}  ${s.baseUrl}  (empty: ${s.emptyBaseUrl})`);
+  out(`endpoints: ${sandbox.endpointsFile}`);
+  out(`database:  ${sandbox.databaseUrl}`);
+  const logsDir = sandbox.instances[0]?.logFile.replace(/\/[^/]+$/, '');
+  if (logsDir) out(`logs:      ${logsDir}`);
+  out(`running; ${opts.exitOnStdinClose ? 'close stdin or ' : ''}Ctrl-C to stop`);
+  sandbox.events.on('service-exit', (d) => {
+    err(`sandbox: service "${d.service}" (${d.phase}) exited unexpectedly (code ${d.exitCode}, signal ${d.signal}); last lines:`);
+    err(d.logTail.replace(/^/gm, '  | '));
+  });
+
+  const why = await requested;
+  const t = performance.now();
+  out(`stopping (${why})...`);
+  await sandbox.stop();
+  out(`stopped in ${seconds(performance.now() - t)}`);
+  return 0;
+}
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    err(`sandbox: ${(e as Error)?.stack ?? String(e)}`);
+    process.exit(1);
+  },
+);
