@@ -107,3 +107,24 @@ export function readSandboxStatus(file: string | undefined = process.env.HARNESS
 export function resolveCallsDir(config: Pick<ResolvedConfig, 'reportsDir'>, env: NodeJS.ProcessEnv = process.env): string {
   return env.HARNESS_CALLS_DIR ? resolve(env.HARNESS_CALLS_DIR) : resolve(config.reportsDir, '.calls');
 }
+
+/** One message naming each dead service instance with the last lines of its log. */
+export function describeDeadServices(dead: readonly DeadService[]): string {
+  return dead
+    .map((d) => {
+      const how = d.signal ? `killed by ${d.signal}` : `exit code ${d.exitCode}`;
+      return `service "${d.service}" (${d.phase} instance) died (${how}); last log lines:\n${d.logTail}`;
+    })
+    .join('\n\n');
+}
+
+/**
+ * Throw when the sandbox reports a dead service instance (optionally only the given service):
+ * a test then fails at once naming it, instead of waiting for a timeout.
+ */
+export function assertSandboxAlive(service?: string, file: string | undefined = process.env.HARNESS_SANDBOX_STATUS): void {
+  const status = readSandboxStatus(file);
+  if (!status) return;
+  const dead = status.dead.filter((d) => service === undefined || d.service === service);
+  if (dead.length > 0) throw new Error(describeDeadServices(dead));
+}

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from './config-types';
 import { clearRecordedCalls } from './jest/global-setup';
 import type { TestSummary } from './jest/coverage-reporter';
 import { REPO_ROOT, startSandbox, type RunningSandbox } from './jest/sandbox-process';
-import { resolveCallsDir } from './endpoints';
+import { describeDeadServices, readSandboxStatus, resolveCallsDir } from './endpoints';
 import { formatReportsLine, writeReports, type ReportsSummary } from './report/write-reports';
 
 /**
@@ -157,6 +157,8 @@ async function runGate(options: GateOptions): Promise<number> {
     const jest = [node, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning', join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js')];
     jestCode = await timeStage('tests', () => runChild([...jest, ...buildJestArgs(config, configPath({}))], env));
     summary = readTestSummary(summaryFile);
+    const dead = readSandboxStatus(env.HARNESS_SANDBOX_STATUS)?.dead ?? [];
+    if (dead.length > 0) log(`[gate] the sandbox lost services during the run:\n${describeDeadServices(dead)}`);
     reports = await timeStage('reports', async () => writeReports({ config, callsDir }));
     log(`[gate] reports in ${relative(process.cwd(), reports.reportsDir) || '.'}: ${formatReportsLine(reports)}`);
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${reports.coverageMd}\n`);

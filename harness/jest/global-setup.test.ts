@@ -7,7 +7,7 @@ import globalSetup from './global-setup';
 import globalTeardown from './global-teardown';
 import { startSandbox } from './sandbox-process';
 import { loadConfig } from '../config';
-import { resolveEndpoints } from '../endpoints';
+import { assertSandboxAlive, resolveEndpoints } from '../endpoints';
 
 const FAKE = join(__dirname, 'fixtures', 'fake-sandbox.ts');
 const fakeCommand = (...extra: string[]): string[] => [process.execPath, '--import', 'tsx', FAKE, '--state-dir', '{stateDir}', ...extra];
@@ -92,5 +92,15 @@ describe('sandbox child process (contract 2)', () => {
     await expect(startSandbox({ stateDir: join(dir, 'state'), command: fakeCommand('--hang'), timeoutMs: 1_500 })).rejects.toThrow(
       /not healthy after 1500 ms[\s\S]*services 0\.02s/,
     );
+  });
+});
+
+describe('sandbox liveness (contract 2 status file)', () => {
+  it('names a dead service with its last log lines, and only for that service when asked', () => {
+    const file = join(dir, 'status.json');
+    writeFileSync(file, JSON.stringify({ pid: 1, state: 'ready', dead: [{ service: 'registry', phase: 'seeded', exitCode: null, signal: 'SIGKILL', logTail: 'listening on 7001' }] }));
+    expect(() => assertSandboxAlive('registry', file)).toThrow('service "registry" (seeded instance) died (killed by SIGKILL); last log lines:\nlistening on 7001');
+    expect(() => assertSandboxAlive('risk', file)).not.toThrow();
+    expect(() => assertSandboxAlive(undefined, join(dir, 'absent.json'))).not.toThrow();
   });
 });
