@@ -71,7 +71,7 @@ function runChild(argv: string[], env: NodeJS.ProcessEnv, prefix?: string): Prom
 
 /** Sandbox stage lines ("postgres 0.71 s", "[sandbox] seed: 312ms", ...) into sub-stage timings. */
 export function parseSandboxTiming(line: string): { stage: string; ms: number } | undefined {
-  const m = /\b(postgres|migrate|migrations|seed|services)\b\D*?(\d+(?:\.\d+)?)\s*(ms|s)\b/i.exec(line);
+  const m = /\b(postgres|migrate|migrations|seed|databases|services)\b\D*?(\d+(?:\.\d+)?)\s*(ms|s)\b/i.exec(line);
   if (!m) return undefined;
   const value = Number(m[2]);
   return { stage: (m[1] as string).toLowerCase().replace('migrations', 'migrate'), ms: m[3] === 's' ? value * 1000 : value };

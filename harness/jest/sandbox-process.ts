@@ -5,7 +5,7 @@ import { readEndpointsFile, readSandboxStatus, type EndpointsFile } from '../end
 
 /**
  * The sandbox as a child process (contract 2): `node --import tsx infra/sandbox-cli.ts
- * --state-dir <dir>` writes `<dir>/endpoints.json` once every instance is healthy and keeps
+* --state-dir <dir> --exit-on-stdin-close` writes `<dir>/endpoints.json` once every instance is healthy and keeps
  * `<dir>/status.json` current. It stops everything on SIGTERM/SIGINT or when its stdin closes,
  * so even a parent killed with SIGKILL leaves nothing behind: the pipe we hold closes with us.
  */
@@ -39,7 +39,7 @@ const LOG_TAIL_LINES = 30;
 
 /** The default command: the infra helper's CLI, run by node with tsx as the loader (one process, no wrapper). */
 export function buildSandboxCommand(stateDir: string): string[] {
-  return [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'infra', 'sandbox-cli.ts'), '--state-dir', stateDir];
+  return [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'infra', 'sandbox-cli.ts'), '--state-dir', stateDir, '--exit-on-stdin-close'];
 }
 
 function waitForExit(child: ChildProcess): Promise<void> {
