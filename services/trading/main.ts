@@ -1,0 +1,4 @@
+import { runServiceMain } from '../runtime';
+import { service } from './index';
+
+runServiceMain(service);
