@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, configPath, loadConfig } from './config';
@@ -17,7 +17,7 @@ import { formatReportsLine, writeReports, type ReportsSummary } from './report/w
  * the suites' global setup does not start a second one (contract 3).
  */
 
-interface Stage {
+export interface Stage {
   name: string;
   ms: number;
   detail?: string;
@@ -130,7 +130,7 @@ async function runGate(options: GateOptions): Promise<number> {
   let jestCode = 1;
   try {
     if (config.sandbox && !env.HARNESS_ENDPOINTS) {
-      const timings: string[] = [];
+      const timings: Stage[] = [];
       sandbox = await timeStage(
         'sandbox up',
         () =>
@@ -140,11 +140,12 @@ async function runGate(options: GateOptions): Promise<number> {
             onLine: (line) => {
               log(`  sandbox | ${line}`);
               const t = parseSandboxTiming(line);
-              if (t) timings.push(`${t.stage} ${seconds(t.ms)}`);
+              if (t) timings.push({ name: `sandbox ${t.stage}`, ms: t.ms });
             },
           }),
-        () => timings.join(', ') || undefined,
+        () => timings.map((t) => `${t.name.slice('sandbox '.length)} ${seconds(t.ms)}`).join(', ') || undefined,
       );
+      stages.push(...timings);
       env.HARNESS_ENDPOINTS = sandbox.endpointsFile;
       env.HARNESS_SANDBOX_STATUS = sandbox.statusFile;
     }
@@ -170,7 +171,8 @@ async function runGate(options: GateOptions): Promise<number> {
     sandbox = undefined;
   }
 
-  const wall = seconds(performance.now() - wallStart);
+  const wallMs = performance.now() - wallStart;
+  const wall = seconds(wallMs);
   const passed = jestCode === 0 && summary?.success === true;
   const tests = summary ? `tests ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped` : 'tests did not report';
   const cov = reports
@@ -178,12 +180,14 @@ async function runGate(options: GateOptions): Promise<number> {
     : 'no reports';
   // the one line for CI logs and `| tail -1`: on stdout, where Jest and the stages do not write
   process.stdout.write(`gate ${passed ? 'passed' : 'FAILED'}: ${tests} · ${cov} · wall ${wall}\n`);
+  writeStageTimings(config.reportsDir, { passed, wallMs, stages, tests: summary ?? null });
   return passed ? 0 : 1;
 }
 
-/** Stage timings of the last run, for bench/. */
-export function getStageTimings(): readonly Stage[] {
-  return stages;
+/** `<reportsDir>/gate-stages.json`: the stage timings of this run, for CI dashboards and bench/. */
+function writeStageTimings(reportsDir: string, value: { passed: boolean; wallMs: number; stages: Stage[]; tests: TestSummary | null }): void {
+  mkdirSync(reportsDir, { recursive: true });
+  writeFileSync(join(reportsDir, 'gate-stages.json'), `${JSON.stringify(value, null, 2)}\n`);
 }
 
 if (require.main === module) {
