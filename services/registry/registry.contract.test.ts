@@ -118,6 +118,14 @@ describe('companies', () => {
     expect(locs(bad.body)).toEqual([['path', 'companyId']]);
   });
 
+  test('hostile input is 422, never 500: malformed percent-encoding, NUL bytes', async () => {
+    const pct = await call('getCompany', 'GET', '/companies/%E0%A4%A');
+    expect([pct.status, locs(pct.body)]).toEqual([422, [['path', 'companyId']]]);
+    expect((await call('listCompanies', 'GET', '/companies?q=%00')).status).toBe(422);
+    const nul = await call('createCompanyAlias', 'POST', `/companies/${ids.COMPANY_BARE}/aliases`, { alias: 'a\u0000b' });
+    expect(nul.status).toBe(422);
+  });
+
   test('creates a company (201), readable afterwards', async () => {
     const r = await call('createCompany', 'POST', '/companies', { ticker: 'BRK.B', name: 'Berkshire Hathaway', sector: 'Financials', exchange: 'NYSE' });
     expect(r.status).toBe(201);

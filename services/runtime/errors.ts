@@ -56,6 +56,7 @@ export function mapPgError(err: unknown): HttpError | undefined {
     case '22007':
     case '22008':
     case '22001':
+    case '22021': // a NUL byte in a text value: "invalid byte sequence for encoding UTF8: 0x00"
       return unprocessable([{ loc: ['body'], msg: err.message ?? 'invalid value', type: 'value_error' }]);
     case 'P0409':
       return conflict(err.message ?? 'illegal state transition');

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { HttpError, mapPgError, unprocessable } from './errors';
+import { HttpError, mapPgError, unprocessable, type ValidationIssue } from './errors';
 import { compileRoutes, toIssues, type Route } from './spec-routes';
 import type { HandlerContext, ServiceDefinition } from './types';
 
@@ -111,9 +111,16 @@ export function createServiceServer(service: ServiceDefinition, db: pg.Pool, log
     }
     try {
       const params: Record<string, unknown> = Object.create(null);
+      const pathIssues: ValidationIssue[] = [];
       route.paramNames.forEach((name, i) => {
-        params[name] = decodeURIComponent(match[i + 1] ?? '');
+        try {
+          params[name] = decodeURIComponent(match[i + 1] ?? '');
+        } catch {
+          // A malformed percent-encoding (`%E0%A4%A`) is bad input: 422, not a URIError 500.
+          pathIssues.push({ loc: ['path', name], msg: 'malformed percent-encoding', type: 'value_error' });
+        }
       });
+      if (pathIssues.length) throw unprocessable(pathIssues);
       const query = parseQuery(url, route);
       const issues = [
         ...(route.validators.params(params) ? [] : toIssues('path', route.validators.params.errors)),
