@@ -24,7 +24,7 @@ afterEach(() => {
 
 const results = { numPassedTests: 3, numFailedTests: 1, numPendingTests: 1, numTodoTests: 1, numTotalTests: 6, numRuntimeErrorTestSuites: 0, testResults: [], startTime: 0, snapshot: {} } as unknown as AggregatedResult;
 const context = (name: string) => ({ config: { displayName: { name, color: 'white' }, rootDir: dir } }) as unknown as TestContext;
-const globalConfig = { rootDir: dir } as unknown as Config.GlobalConfig;
+const globalConfig = { rootDir: tmpdir() } as unknown as Config.GlobalConfig;
 
 describe('CoverageReporter', () => {
   it('writes junit, the test summary and the reports when the suites project ran', async () => {
