@@ -1,0 +1,67 @@
+import { relative } from 'node:path';
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../harness/config';
+import { generate } from './pipeline';
+import { SpecError } from './spec-error';
+
+/**
+ * `npm run generate [-- --check]`. Exit codes: 0 done (or up to date), 1 `--check` found stale
+ * files, 2 a bad config or spec (file + JSON pointer printed; nothing written).
+ */
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('generate')
+    .description('Generate typed clients, manifests and baseline tests from the OpenAPI documents named in the harness config')
+    .option('--check', 'write nothing; exit 1 when generated files are stale')
+    .option('--quiet', 'print only problems')
+    .parse(argv);
+  const opts = program.opts<{ check?: boolean; quiet?: boolean }>();
+  const log = (line: string) => {
+    if (!opts.quiet) process.stdout.write(`${line}\n`);
+  };
+  const started = performance.now();
+  try {
+    const config = loadConfig();
+    log(`config ${relative(process.cwd(), config.file) || config.file}: ${config.services.length} service(s) -> ${relative(process.cwd(), config.outDir) || '.'}`);
+    const result = await generate({ config, check: opts.check === true, log });
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+    const stages = Object.entries(result.timings)
+      .map(([stage, ms]) => `${stage} ${ms.toFixed(0)} ms`)
+      .join(', ');
+    log(`stages: ${stages}; total ${(performance.now() - started).toFixed(0)} ms`);
+    const out = relative(process.cwd(), config.outDir) || '.';
+    if (opts.check) {
+      const stale = [...result.changed, ...result.orphans];
+      if (stale.length === 0) {
+        log(`${out} is up to date`);
+        return 0;
+      }
+      process.stderr.write(`${out} is stale; run \`npm run generate\`:\n${stale.map((f) => `  ${out}/${f}`).join('\n')}\n`);
+      return 1;
+    }
+    for (const c of result.changes) log(`${c.service}: ${c.kind} ${c.operation}${c.detail ? ` (${c.detail})` : ''}`);
+    if (result.changed.length === 0 && result.orphans.length === 0) log('nothing changed');
+    for (const f of result.changed) log(`wrote ${out}/${f}`);
+    for (const f of result.orphans) log(`removed ${out}/${f}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof SpecError || err instanceof ConfigError) {
+      const file = relative(process.cwd(), err.file) || err.file;
+      const pointer = err instanceof SpecError ? err.pointer : err.pointer;
+      const reason = err instanceof SpecError ? err.reason : err.message.replace(/^.*?: /, '');
+      process.stderr.write(`error: ${file}#${pointer || ''}: ${reason}\nnothing was written\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`generate crashed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 3;
+  },
+);

@@ -1,0 +1,77 @@
+import type { OpenApiVersion } from '../load/load-spec';
+
+export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
+export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
+
+/**
+ * What an operation does to its resource, derived from method, path shape and responses.
+ * `list` reads a collection (2xx body is an array); `read` one record or a singleton;
+ * `create` a POST to a collection; `action` any other POST (`/orders/{id}/cancel`, `/evaluate`).
+ */
+export type OperationRole = 'list' | 'read' | 'create' | 'update' | 'delete' | 'action';
+
+/** A JSON Schema as it appears in the document: local `$ref`s kept, resolved on demand. */
+export type SchemaNode = unknown;
+
+export interface ParameterIr {
+  name: string;
+  in: ParameterLocation;
+  required: boolean;
+  schema: SchemaNode;
+  /** First example from the parameter (`example`, then `examples`), if any. */
+  example?: { value: unknown };
+}
+
+export interface BodyIr {
+  required: boolean;
+  contentType: string;
+  schema: SchemaNode;
+  example?: { value: unknown };
+}
+
+export interface ResponseIr {
+  /** `200`, `2XX` or `default`, as written. */
+  status: string;
+  /** The JSON media type, if the response documents one. */
+  contentType?: string;
+  schema?: SchemaNode;
+}
+
+export interface OperationIr {
+  operationId: string;
+  /** Set when the document had no operationId, or a duplicate: the name is then derived. */
+  operationIdNote?: string;
+  method: HttpMethod;
+  path: string;
+  /** `/paths/~1companies~1{companyId}/get` */
+  pointer: string;
+  tags: string[];
+  summary?: string;
+  parameters: Record<ParameterLocation, ParameterIr[]>;
+  body?: BodyIr;
+  /** Sorted: numeric statuses ascending, then ranges (`2XX`), then `default`. */
+  responses: ResponseIr[];
+  role: OperationRole;
+  /** The last path parameter: the id of the record an item operation acts on. */
+  itemIdParam?: string;
+  /** The collection path of an item path (`/companies` for `/companies/{companyId}`). */
+  collectionPath?: string;
+  /** Documented statuses the baseline cases target. */
+  documents: { notFound: boolean; validation: string[] };
+  /** Problems confined to this operation (odd path template...); its cases are skipped. */
+  problems: string[];
+}
+
+export interface ServiceIr {
+  name: string;
+  title: string;
+  version: OpenApiVersion;
+  versionString: string;
+  /** The bundled document: the one place schema `$ref`s resolve against. */
+  document: Record<string, unknown>;
+  /** Sorted by path, then method (the manifest's order). */
+  operations: OperationIr[];
+  /** `components.schemas` names, sorted. */
+  schemaNames: string[];
+  warnings: string[];
+}

@@ -1,0 +1,148 @@
+import { posix, relative, sep } from 'node:path';
+import { toIdentifier } from '../emit/escape';
+import { compareText } from '../ir/build-ir';
+import type { OperationIr, ServiceIr } from '../ir/types';
+import { setOwn } from '../load/bundle-refs';
+import { isRecord } from '../spec-error';
+import { planOperationCases, type PlannedCase, type PlanOptions } from './plan-cases';
+
+export interface ManifestCase {
+  kind: PlannedCase['kind'];
+  status: string;
+  name: string;
+  skipped?: string;
+}
+
+export interface ManifestOperation {
+  operationId: string;
+  method: string;
+  path: string;
+  statuses: string[];
+  cases: ManifestCase[];
+}
+
+/** `generated/<svc>/manifest.json`, the brief's contract 5: the denominator of coverage. */
+export interface Manifest {
+  service: string;
+  operations: ManifestOperation[];
+}
+
+export interface TestFilePlan {
+  /** `companies.test.ts` */
+  fileName: string;
+  group: string;
+  tests: PlannedCase[];
+}
+
+export interface SchemaExport {
+  identifier: string;
+  schemaName: string;
+}
+
+export interface ServicePlan {
+  service: string;
+  title: string;
+  clientIdentifier: string;
+  /** Module specifier of harness/runtime from the service's output folder. */
+  runtimeImport: string;
+  specLabel: string;
+  testFiles: TestFilePlan[];
+  schemaExports: SchemaExport[];
+  manifest: Manifest;
+  /** What the run-time checks need: response schemas by operation, and the components they reference. */
+  contract: Record<string, unknown>;
+  warnings: string[];
+}
+
+export interface ServicePlanOptions extends PlanOptions {
+  /** Absolute folder the service's files go to. */
+  serviceDir: string;
+  /** Absolute folder of harness/runtime. */
+  runtimeDir: string;
+  /** The spec path as shown in headers (relative to the config's folder). */
+  specLabel: string;
+}
+
+/** Names the generated client module already uses; schema type exports must not shadow them. */
+const MODULE_NAMES = ['paths', 'components', 'operations', 'webhooks', '$defs', 'defineService', 'join', 'default'];
+
+/** Stage 3: every decision about one service's output, made before any template runs. */
+export function planService(ir: ServiceIr, options: ServicePlanOptions): ServicePlan {
+  const warnings = [...ir.warnings];
+  const operations = ir.operations.map((op) => ({ op, cases: planOperationCases(ir, op, options) }));
+  const groups = new Map<string, PlannedCase[]>();
+  for (const { op, cases } of operations) {
+    const group = groupOf(op);
+    groups.set(group, [...(groups.get(group) ?? []), ...cases]);
+  }
+  const testFiles = [...groups.keys()].sort(compareText).map((group) => ({ group, fileName: `${group}.test.ts`, tests: groups.get(group)! }));
+  const taken = new Set<string>(MODULE_NAMES);
+  const clientIdentifier = allocate(toIdentifier(ir.name, 'camel'), taken);
+  const schemaExports = ir.schemaNames.map((schemaName) => {
+    const identifier = allocate(toIdentifier(schemaName), taken);
+    if (identifier !== schemaName) warnings.push(`schema ${JSON.stringify(schemaName)} is exported as type ${identifier}`);
+    return { identifier, schemaName };
+  });
+  for (const { op, cases } of operations) {
+    for (const c of cases) if (c.skipped) warnings.push(`${op.method.toUpperCase()} ${op.path}: ${c.kind} ${c.status} skipped: ${c.skipped}`);
+  }
+  let runtimeImport = relative(options.serviceDir, options.runtimeDir).split(sep).join(posix.sep);
+  if (!runtimeImport.startsWith('.')) runtimeImport = `./${runtimeImport}`;
+  return {
+    service: ir.name,
+    title: ir.title,
+    clientIdentifier,
+    runtimeImport,
+    specLabel: options.specLabel,
+    testFiles,
+    schemaExports,
+    manifest: {
+      service: ir.name,
+      operations: operations.map(({ op, cases }) => ({
+        operationId: op.operationId,
+        method: op.method.toUpperCase(),
+        path: op.path,
+        statuses: op.responses.map((r) => r.status),
+        cases: cases.map((c) => ({ kind: c.kind, status: c.status, name: c.name, ...(c.skipped ? { skipped: c.skipped } : {}) })),
+      })),
+    },
+    contract: buildContract(ir),
+    warnings,
+  };
+}
+
+/** Tests are grouped by first tag, else by first path segment: one file per resource, not per operation. */
+function groupOf(op: OperationIr): string {
+  const raw = op.tags[0] ?? op.path.split('/').find((s) => s && !s.startsWith('{')) ?? 'root';
+  const kebab = raw
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return kebab || 'untagged';
+}
+
+/** A deterministic suffix for collisions (`user-id`, `user_id` -> `user_id`, `user_id_2`). */
+export function allocate(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+  taken.add(name);
+  return name;
+}
+
+function buildContract(ir: ServiceIr): Record<string, unknown> {
+  const operations = ir.operations.map((op) => {
+    const responses = {} as Record<string, unknown>;
+    for (const r of op.responses) setOwn(responses, r.status, { ...(r.contentType ? { contentType: r.contentType } : {}), ...(r.schema !== undefined ? { schema: r.schema } : {}) });
+    return { operationId: op.operationId, method: op.method, path: op.path, responses };
+  });
+  return {
+    $comment: 'Generated by `npm run generate`. Do not edit: response schemas for the run-time checks.',
+    service: ir.name,
+    openapi: ir.versionString,
+    components: isRecord(ir.document.components) ? ir.document.components : {},
+    operations,
+  };
+}

@@ -1,0 +1,97 @@
+import createClient, { type Client } from 'openapi-fetch';
+import { envNamesIn, expandEnv, loadConfig, type ResolvedConfig, type ResolvedServiceConfig } from '../config';
+import { resolveCallsDir, resolveEndpoints } from '../endpoints';
+import type { BaselineCase, Phase } from './case-types';
+import { checkResponse, type CheckOptions, type ResponseLike } from './check-response';
+import { loadContract, type LoadedContract } from './contract';
+import { createRecorder } from './record-calls';
+import { runCase, type RawRequest } from './run-case';
+
+export interface ServiceDefinition {
+  service: string;
+  /** Absolute path of the generated contract.json. */
+  contractFile: string;
+}
+
+/** What `generated/<svc>/client.ts` exports: typed clients plus the checks, for generated and hand-written tests alike. */
+export interface ServiceHandle<Paths extends {}> {
+  readonly name: string;
+  /** The seeded instance (created on first use: base URL from HARNESS_ENDPOINTS or the config). */
+  readonly seeded: Client<Paths>;
+  /** The same service over an empty database; throws when there is none. */
+  readonly empty: Client<Paths>;
+  client(phase: Phase): Client<Paths>;
+  /** Check an openapi-fetch result against the contract: status, documented, schema, no 5xx, no HTML. */
+  expect(result: ResponseLike, status: number | string, options?: Omit<CheckOptions, 'secrets'>): void;
+  /** Run one generated baseline case. */
+  runCase(c: BaselineCase): Promise<void>;
+  readonly contract: LoadedContract;
+}
+
+let config: ResolvedConfig | undefined;
+
+function serviceConfig(name: string): { cfg: ResolvedConfig; svc: ResolvedServiceConfig } {
+  config ??= loadConfig();
+  const svc = config.services.find((s) => s.name === name);
+  if (!svc) throw new Error(`service "${name}" is not in the harness config ${config.file}: regenerate, or set HARNESS_CONFIG`);
+  return { cfg: config, svc };
+}
+
+/**
+ * The per-service entry point the generated client module calls once. Nothing happens at import:
+ * config, endpoints and env-expanded headers are read when a client is first used, so a missing
+ * secret fails the test that needs it, naming the variable.
+ */
+export function defineService<Paths extends {}>(def: ServiceDefinition): ServiceHandle<Paths> {
+  const clients = new Map<Phase, Client<Paths>>();
+  let secrets: string[] = [];
+  const contract = () => loadContract(def.contractFile);
+  const client = (phase: Phase): Client<Paths> => {
+    const existing = clients.get(phase);
+    if (existing) return existing;
+    const { cfg, svc } = serviceConfig(def.service);
+    const endpoints = resolveEndpoints({ ...cfg, services: [svc] })[svc.name]!;
+    const baseUrl = phase === 'seeded' ? endpoints.baseUrl : endpoints.emptyBaseUrl;
+    if (!baseUrl) throw new Error(`service "${svc.name}" has no empty instance: set emptyBaseUrl in ${cfg.file} or run the sandbox`);
+    const headers: Record<string, string> = {};
+    for (const [name, template] of Object.entries(svc.headers)) {
+      headers[name] = expandEnv(template);
+      if (envNamesIn(template).length > 0) secrets = [...new Set([...secrets, headers[name]])];
+    }
+    const created = createClient<Paths>({ baseUrl, headers });
+    created.use(createRecorder({ service: svc.name, phase, baseUrl, contract: contract(), callsDir: resolveCallsDir(cfg) }));
+    clients.set(phase, created);
+    return created;
+  };
+  const handle: ServiceHandle<Paths> = {
+    name: def.service,
+    get seeded() {
+      return client('seeded');
+    },
+    get empty() {
+      return client('empty');
+    },
+    client,
+    get contract() {
+      return contract();
+    },
+    expect(result, status, options = {}) {
+      checkResponse(contract(), result, status, { ...options, secrets });
+    },
+    runCase(c) {
+      return runCase(
+        {
+          service: def.service,
+          contract: contract(),
+          request: (phase) => {
+            const raw = client(phase) as unknown as { request: RawRequest };
+            return (method, url, init) => raw.request(method, url, init);
+          },
+          secrets: () => secrets,
+        },
+        c,
+      );
+    },
+  };
+  return handle;
+}
