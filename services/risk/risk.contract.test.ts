@@ -221,6 +221,18 @@ describe('approvals: create and lifecycle', () => {
     expect(locOf(res.body)).toContainEqual(loc);
   });
 
+  test('hostile input is a 4xx, never a 500: NUL bytes, broken percent-encoding, a quantity that rounds to 0', async () => {
+    const nul = await call('POST', '/approvals', { ticker: 'AAPL', side: 'BUY', quantity: 1, requestedBy: 'a\u0000b', expiresAt: future });
+    expect(nul.status).toBe(422);
+    expect((await call('POST', '/lockouts', { ticker: 'AAPL', reason: 'x\u0000', startsAt: '2026-01-01T00:00:00Z', endsAt: future })).status).toBe(422);
+    expect((await call('GET', '/approvals/%ZZ')).status).toBe(422);
+    expect((await call('GET', '/snapshots/%E0%A4%A')).status).toBe(422);
+    expect((await call('POST', '/lockouts', { ticker: 'AAPL', reason: 'x', startsAt: '0000-01-01T00:00:00Z', endsAt: future })).status).toBe(422);
+    const tiny = await call('POST', '/approvals', { ticker: 'AAPL', side: 'BUY', quantity: 0.00001, requestedBy: 'a', expiresAt: future });
+    expect(tiny.status).toBe(400);
+    expect(tiny.body.detail).toMatch(/quantity_check/);
+  });
+
   test('PENDING -> APPROVED -> EXPIRED; every other step is a 409', async () => {
     const { id } = await create();
     const approved = await act(id, 'approve', { decidedBy: 'risk-officer', reason: 'budget ok' });
