@@ -6,6 +6,8 @@ import { startTrading, type TradingHarness } from './test-setup';
  * validation (422 never 500), unknown ids (404), duplicates (409), config, traders, market prices,
  * notifications, and the run lifecycle rules of seed 003 (RL-04, RL-05, RL-07..RL-09, OR-06).
  * Every response is checked against openapi/trading.yaml (status documented, body valid).
+ *
+ * Mutation tried: stop without cancelling PENDING orders (handlers/runs.ts) -> RL-09 / OR-06 fails.
  */
 let t: TradingHarness;
 beforeAll(async () => {
