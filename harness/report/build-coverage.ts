@@ -45,7 +45,8 @@ export function compareStatuses(a: string, b: string): number {
 function buildOperation(service: string, op: Manifest['operations'][number], tallies: Map<string, Tally>): CoverageOperation {
   const statuses: CoverageStatus[] = op.statuses.map((status) => {
     const tally = tallies.get(status);
-    const skipped = op.cases.filter((c) => c.status === status && c.skipped).map((c) => `${c.name}: ${c.skipped}`);
+    const skipped = op.cases.filter((c) => c.status === status && c.skipped).map((c) => c.skipped as string);
+    const reasons = [...new Set(skipped)];
     const entry: CoverageStatus = {
       status,
       documented: true,
@@ -53,7 +54,7 @@ function buildOperation(service: string, op: Manifest['operations'][number], tal
       calls: tally?.calls ?? 0,
       tests: [...(tally?.tests ?? [])].sort(),
     };
-    if (skipped.length > 0) entry.skipped = skipped;
+    if (reasons.length > 0) entry.skipped = reasons;
     return entry;
   });
   const undocumented = [...tallies.keys()].filter((s) => !op.statuses.includes(s)).sort(compareStatuses);

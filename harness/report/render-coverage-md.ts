@@ -39,7 +39,7 @@ function renderUntestedRows(ops: readonly CoverageOperation[]): string[] {
     // operations with nothing tested at all come first
     .sort((a, b) => Number(a.op.statuses.some((s) => s.tested)) - Number(b.op.statuses.some((s) => s.tested)));
   return rows.map(({ op, untested }) => {
-    const skipped = untested.flatMap((s) => (s.skipped ?? []).map((r) => `${s.status} ${escapeMdText(r)}`)).join('; ');
+    const skipped = untested.flatMap((s) => (s.skipped ?? []).map((r) => `${s.status}: ${escapeMdText(r)}`)).join('; ');
     const none = op.statuses.some((s) => s.tested) ? '' : ' (none tested)';
     return `| ${formatMdCode(op.operationId)} | ${op.method} ${formatMdCode(op.path)} | ${untested.map((s) => s.status).join(', ')}${none} | ${skipped} |`;
   });

@@ -44,7 +44,7 @@ export interface CoverageStatus {
   tested: boolean;
   calls: number;
   tests: string[];
-  /** Generated cases for this status that were skipped, as "<case name>: <reason>" (absent when none). */
+  /** Why the generated cases for this status were skipped, from the manifest, deduplicated (absent when none). */
   skipped?: string[];
 }
 
