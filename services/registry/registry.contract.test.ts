@@ -134,6 +134,13 @@ describe('companies', () => {
     expect(back.body).toEqual(r.body);
   });
 
+  test('concurrent creates of one ticker: exactly one 201, the rest 409 (the UNIQUE constraint decides)', async () => {
+    const body = { ticker: 'RACE', name: 'Race Condition Inc.', sector: 'Testing', exchange: 'LSE' };
+    const replies = await Promise.all(Array.from({ length: 6 }, () => call('createCompany', 'POST', '/companies', body)));
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(await sql(`SELECT count(*)::int AS n FROM companies WHERE ticker = 'RACE'`)).toEqual([{ n: 1 }]);
+  });
+
   test('a taken ticker is 409 and writes nothing', async () => {
     const r = await call('createCompany', 'POST', '/companies', { ticker: 'AAPL', name: 'Another Apple', sector: 'Technology', exchange: 'NYSE' });
     expect(r.status).toBe(409);
@@ -355,6 +362,15 @@ describe('watchlist members', () => {
     const again = await call('addWatchlistMember', 'PUT', `/watchlists/${w.body.id}/members/${ids.COMPANY_TSLA}`);
     expect([again.status, again.body]).toEqual([200, first.body]);
     expect((await call('getWatchlist', 'GET', `/watchlists/${w.body.id}`)).body.memberCount).toBe(1);
+  });
+
+  test('concurrent adds of the same member: exactly one 201, the rest 200, one row', async () => {
+    const w = await call('createWatchlist', 'POST', '/watchlists', { name: 'Race' });
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, () => call('addWatchlistMember', 'PUT', `/watchlists/${w.body.id}/members/${ids.COMPANY_JPM}`)),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(await sql('SELECT company_id FROM watchlist_members WHERE watchlist_id = $1', [w.body.id])).toEqual([{ company_id: ids.COMPANY_JPM }]);
   });
 
   test('add/remove: unknown watchlist or company 404, malformed id 422, not a member 404', async () => {
