@@ -38,6 +38,15 @@ describe('health and request hygiene', () => {
     expect(res.body.detail[0]).toMatchObject({ loc: ['body'], type: 'json_invalid' });
   });
 
+  test('hostile input is a 4xx, never a 500: NUL bytes, broken percent-encoding, year 0', async () => {
+    expect((await t.call('createTrader', 'POST', '/traders', { name: 'a\u0000b' })).status).toBe(422);
+    expect((await t.call('getRun', 'GET', '/runs/%E0%A4%A')).status).toBe(422);
+    const run = await t.call('createRun', 'POST', '/runs', { userId: await newTrader('hostile'), strategy: 'x', initialCash: 10 });
+    const tick = await t.call('runTick', 'POST', `/runs/${run.body.id}/ticks`, { logicalTime: '0000-01-01T00:00:00Z', prices: { AAPL: 1 } });
+    expect(tick.status).toBe(422);
+    expect(await t.count('engine_ticks', 'run_id = $1', [run.body.id])).toBe(0);
+  });
+
   test('an unknown route is a JSON 404', async () => {
     const res = await t.svc.request('GET', '/nope');
     expect(res.status).toBe(404);
