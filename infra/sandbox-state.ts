@@ -113,7 +113,7 @@ export function acquireStateDir(dir: string): StateDir {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 3) throw err;
       const owner = readLockPid(lockFile);
-      if (owner && owner !== process.pid && isAlive(owner)) throw new SandboxBusyError(dir, owner);
+      if (owner && isAlive(owner)) throw new SandboxBusyError(dir, owner);
       rmSync(lockFile, { force: true }); // stale: its owner is gone
     }
   }

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../harness/config';
-import { createDatabase, databaseUrl as urlOf, dropDatabase, prepareTemplates, withClient } from './db/databases';
+import { createDatabase, dropDatabase, prepareTemplates, withClient, type Templates } from './db/databases';
 import { startEmbeddedPostgres, type PostgresInstance } from './postgres';
 import { findFreePorts, spawnService, waitForHealth, type ExitInfo, type Phase, type ServiceProcess } from './processes';
 import { acquireStateDir, type DeadServiceEntry, type EndpointsJson, type StateDir } from './sandbox-state';
@@ -19,6 +19,8 @@ import { acquireStateDir, type DeadServiceEntry, type EndpointsJson, type StateD
 
 export const REPO_ROOT = resolve(__dirname, '..');
 
+const TSX_CJS = require.resolve('tsx/cjs');
+
 export type Stage = 'postgres' | 'migrate' | 'seed' | 'databases' | 'services' | 'ready';
 
 export interface StageTiming {
@@ -27,7 +29,7 @@ export interface StageTiming {
   detail?: string;
 }
 
-/** How to run one service; by default `node --import tsx services/<name>/main.ts` (contract 7). */
+/** How to run one service; by default `node --require tsx/cjs services/<name>/main.ts` (contract 7). */
 export interface ServiceLaunch {
   name: string;
   command: string[];
@@ -46,7 +48,12 @@ export interface SandboxOptions {
   logsDir?: string;
   /** Use this Postgres server (admin URL) instead of an embedded one. Default: none (embedded). */
   databaseUrl?: string;
-  /** Per instance, from spawn to a healthy answer. Default 20 s. */
+  /**
+   * Existing migrated and seeded template databases on that server (e.g. the unit tests'): skip
+   * the migrate and seed stages and clone these. Default: build this run's own.
+   */
+  templates?: Templates;
+  /** Per instance, from spawn to a healthy answer. Default 30 s (eight processes on two busy cores can take ten). */
   readyTimeoutMs?: number;
   /** SIGTERM -> SIGKILL grace when stopping services. Default 5 s. */
   stopGraceMs?: number;
@@ -122,7 +129,11 @@ export function choosePoolSize(opts: { maxConnections: number; inUse: number; in
   return Math.min(opts.cap ?? 10, per);
 }
 
-/** The reference services: `services/<name>/main.ts`, run by node with tsx as loader (one process each). */
+/**
+ * The reference services: `services/<name>/main.ts` run by node with tsx's CommonJS hook
+ * (`--require tsx/cjs`): one process each, no tsx CLI wrapper, and half the start-up CPU of
+ * `--import tsx` (no ESM loader thread), which counts with eight processes on two cores.
+ */
 export function defaultServiceLaunches(config: ResolvedConfig): ServiceLaunch[] {
   return config.services.map((svc, i) => {
     const main = join(REPO_ROOT, 'services', svc.name, 'main.ts');
@@ -133,7 +144,7 @@ export function defaultServiceLaunches(config: ResolvedConfig): ServiceLaunch[] 
         `"sandbox" is true but there is no reference service ${main}; set "sandbox": false and start the services yourself`,
       );
     }
-    return { name: svc.name, command: [process.execPath, '--import', 'tsx', main] };
+    return { name: svc.name, command: [process.execPath, '--require', TSX_CJS, main] };
   });
 }
 
@@ -219,7 +230,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const config = options.config ?? loadConfig();
   const launches = options.services ?? defaultServiceLaunches(config);
   const logsDir = resolve(options.logsDir ?? join(config.reportsDir, 'logs'));
-  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const graceMs = options.stopGraceMs ?? 5_000;
   const state: StateDir = acquireStateDir(resolve(options.stateDir ?? join(REPO_ROOT, '.sandbox')));
   const stages: StageTiming[] = [];
@@ -313,17 +324,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     aborted(options.signal, 'postgres');
 
     // migrate + seed: template databases (dropped at stop when the server is not ours)
-    ownDatabases.push(`${prefix}_migrated`, `${prefix}_seeded`);
-    await prepareTemplates(admin, prefix, (name, ms) => {
-      stage(name, undefined, ms);
-    });
+    let templates = options.templates;
+    if (templates) {
+      stage('migrate', `template ${templates.migrated}`, 0);
+      stage('seed', `template ${templates.seeded}`, 0);
+    } else {
+      ownDatabases.push(`${prefix}_migrated`, `${prefix}_seeded`);
+      templates = await prepareTemplates(admin, prefix, (name, ms) => stage(name, undefined, ms));
+    }
     aborted(options.signal, 'seed');
 
     // databases: this run's clones
     ownDatabases.push(runDbs.seeded, runDbs.empty);
     const [seededUrl, emptyUrl] = await Promise.all([
-      createDatabase(admin, runDbs.seeded, `${prefix}_seeded`),
-      createDatabase(admin, runDbs.empty, `${prefix}_migrated`),
+      createDatabase(admin, runDbs.seeded, templates.seeded),
+      createDatabase(admin, runDbs.empty, templates.migrated),
     ]);
     stage('databases', `${runDbs.seeded}, ${runDbs.empty}`);
     aborted(options.signal, 'databases');
@@ -400,9 +415,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const failed = err instanceof SandboxStartError && err.service && err.phase
       ? [{ service: err.service, phase: err.phase, exitCode: err.exit?.exitCode ?? null, signal: err.exit?.signal ?? null, logTail: err.logTail ?? '' }]
       : [];
-    state.writeStatus({ state: 'failed', dead: [...dead, ...failed] });
     phase = 'stopping';
     await stopAll().catch(() => undefined);
+    state.writeStatus({ state: 'failed', dead: [...dead, ...failed] });
     state.release({ keepStatus: true });
     if (err instanceof SandboxStartError || err instanceof ConfigError) throw err;
     const current = (['postgres', 'migrate', 'seed', 'databases', 'services', 'ready'] as Stage[])[stages.length] ?? 'ready';
