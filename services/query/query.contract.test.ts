@@ -1,6 +1,16 @@
 import { Client } from 'pg';
 import { startTestService, type TestService } from '../../infra/testing/test-service';
-import { COMPANY_AAPL, COMPANY_BARE, COMPANY_NVDA, COMPANY_TSLA, TRADER_ALICE, TRADER_BOB, TRADER_CAROL } from '../../seed/ids';
+import {
+  COMPANY_AAPL,
+  COMPANY_BARE,
+  COMPANY_NVDA,
+  COMPANY_TSLA,
+  LOCKOUT_ACTIVE,
+  LOCKOUT_EXPIRED,
+  TRADER_ALICE,
+  TRADER_BOB,
+  TRADER_CAROL,
+} from '../../seed/ids';
 import * as q from '../../seed/ids/query';
 import { expectMatchesContract, isoOf, seededRows } from './contract-helpers';
 
@@ -112,6 +122,19 @@ describe('GET /companies/{ticker}/overview', () => {
       documentCount: 0,
       competitors: [],
     });
+  });
+
+  test('activeLockout follows the seeded lockouts: the active one true, the expired one false', async () => {
+    const now = Date.now();
+    const lockouts = seededRows('symbol_lockouts');
+    const activeFor = (ticker: string) => lockouts.some((l) => l.ticker === ticker && Date.parse(l.starts_at) <= now && Date.parse(l.ends_at) > now);
+    for (const [lockoutId, want] of [[LOCKOUT_ACTIVE, true], [LOCKOUT_EXPIRED, false]] as const) {
+      const ticker = lockouts.find((l) => l.id === lockoutId)?.ticker as string | undefined;
+      if (!ticker || !seededRows('companies').some((c) => c.ticker === ticker)) continue; // not seeded (yet)
+      const res = await svc.request('GET', `/companies/${ticker}/overview`);
+      expect(res.status).toBe(200);
+      expect(res.body.activeLockout).toBe(want || activeFor(ticker));
+    }
   });
 
   test('an inactive company still has an overview', async () => {
