@@ -167,7 +167,10 @@ async function runGate(options: GateOptions): Promise<number> {
     log(`[gate] ${(err as Error).message}`);
   } finally {
     const running = sandbox;
-    if (running) await timeStage('teardown', () => running.stop());
+    if (running) {
+      await timeStage('teardown', () => running.stop());
+      if (!process.env.HARNESS_KEEP_SANDBOX_STATE) rmSync(running.stateDir, { recursive: true, force: true });
+    }
     sandbox = undefined;
   }
 

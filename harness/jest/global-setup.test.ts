@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,23 @@ describe('sandbox child process (contract 2)', () => {
     await sandbox.stop();
     expect(isAlive(sandbox.pid)).toBe(false);
     expect(lines).toContain('postgres 0.01s');
+  });
+
+  it('goes down with a parent killed by SIGKILL (stdin closes; its stdout is a file, not a pipe)', async () => {
+    const holder = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'hold-sandbox.ts'), join(dir, 'state')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sandboxPid = await new Promise<number>((done) => {
+      let out = '';
+      holder.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /UP (\d+)/.exec(out);
+        if (m) done(Number(m[1]));
+      });
+    });
+    expect(isAlive(sandboxPid)).toBe(true);
+    holder.kill('SIGKILL');
+    const deadline = Date.now() + 5_000;
+    while (isAlive(sandboxPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(isAlive(sandboxPid)).toBe(false);
   });
 
   it('reports the last log lines when the sandbox exits before it is healthy', async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readEndpointsFile, readSandboxStatus, type EndpointsFile } from '../endpoints';
 
@@ -64,6 +64,34 @@ function signalChild(child: ChildProcess, signal: NodeJS.Signals, group = false)
   }
 }
 
+/** Follow a growing log file: each complete line to `onLine`, polled every 100 ms until stopped. */
+function followLog(file: string, onLine: (line: string) => void): { poll(): void; stop(): void } {
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.alloc(64 * 1024);
+  let rest = '';
+  let open = true;
+  const poll = (): void => {
+    if (!open) return;
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      const lines = (rest + buffer.toString('utf8', 0, n)).split('\n');
+      rest = lines.pop() ?? '';
+      lines.forEach(onLine);
+    }
+  };
+  const timer = setInterval(poll, 100);
+  timer.unref();
+  return {
+    poll,
+    stop() {
+      poll();
+      if (rest) onLine(rest);
+      open = false;
+      clearInterval(timer);
+      closeSync(fd);
+    },
+  };
+}
+
 /** Start the sandbox and resolve once endpoints.json exists; reject with its last log lines if it dies or times out. */
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
   const stateDir = resolve(options.stateDir);
@@ -72,28 +100,24 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const statusFile = join(stateDir, 'status.json');
   const argv = (options.command ?? buildSandboxCommand(stateDir)).map((a) => a.replaceAll('{stateDir}', stateDir));
   const [cmd, ...args] = argv as [string, ...string[]];
+  // The sandbox writes to a log file, not to pipes: if we die, only its stdin closes (its cue to
+  // stop), never the stdout it is still writing its shutdown lines to.
+  const logFile = join(stateDir, 'sandbox.log');
+  const logFd = openSync(logFile, 'w');
   const child = spawn(cmd, args, {
     cwd: options.cwd ?? REPO_ROOT,
     env: options.env ?? process.env,
     // stdin stays a pipe we never write: its end-of-file tells the sandbox we are gone
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', logFd, logFd],
     detached: true,
   });
+  closeSync(logFd);
   const tail: string[] = [];
-  const collect = (chunk: Buffer, rest: { text: string }): void => {
-    rest.text += chunk.toString('utf8');
-    const lines = rest.text.split('\n');
-    rest.text = lines.pop() ?? '';
-    for (const line of lines) {
-      tail.push(line);
-      if (tail.length > LOG_TAIL_LINES) tail.shift();
-      options.onLine?.(line);
-    }
-  };
-  const outRest = { text: '' };
-  const errRest = { text: '' };
-  child.stdout?.on('data', (c: Buffer) => collect(c, outRest));
-  child.stderr?.on('data', (c: Buffer) => collect(c, errRest));
+  const follower = followLog(logFile, (line) => {
+    tail.push(line);
+    if (tail.length > LOG_TAIL_LINES) tail.shift();
+    options.onLine?.(line);
+  });
   child.stdin?.on('error', () => undefined); // EPIPE once the child is gone
   let spawnError: Error | undefined;
   child.on('error', (err) => {
@@ -122,8 +146,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       process.removeListener('exit', killOnExit);
       process.removeListener('SIGINT', relaySignal);
       process.removeListener('SIGTERM', relaySignal);
-      child.stdout?.destroy();
-      child.stderr?.destroy();
+      follower.stop();
     })();
     return stopping;
   };
@@ -134,12 +157,14 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const started = Date.now();
   try {
     for (;;) {
+      follower.poll();
       if (existsSync(endpointsFile)) {
         const endpoints = readEndpointsFile(endpointsFile);
         return { pid: child.pid ?? 0, stateDir, endpointsFile, statusFile, endpoints, stop };
       }
       if (spawnError) throw describeFailure(`could not be started: ${spawnError.message}`);
       if (child.exitCode !== null || child.signalCode !== null) {
+        follower.poll();
         throw describeFailure(`exited before it was healthy (code ${child.exitCode}, signal ${child.signalCode})`);
       }
       const status = readSandboxStatus(statusFile);
