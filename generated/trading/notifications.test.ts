@@ -48,7 +48,7 @@ test("trading POST /notifications returns 201 for a valid body", async () => {
     "body": {
       "contentType": "application/json",
       "value": {
-        "userId": "00000000-0000-4000-b100-000000000001",
+        "userId": "00000000-0000-4000-b100-000000000004",
         "channel": "EMAIL",
         "message": "Run momentum started",
       },

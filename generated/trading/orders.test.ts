@@ -99,7 +99,7 @@ test("trading POST /runs/{runId}/orders returns 201 for a valid body", async () 
     "operationId": "placeOrder",
     "method": "post",
     "path": "/runs/{runId}/orders",
-    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000005" } } },
     "body": {
       "contentType": "application/json",
       "value": { "ticker": "AAPL", "side": "BUY", "orderType": "MARKET", "quantity": 1 },
@@ -147,7 +147,7 @@ test("trading POST /runs/{runId}/orders returns 422 for a body missing a require
     "operationId": "placeOrder",
     "method": "post",
     "path": "/runs/{runId}/orders",
-    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000005" } } },
     "body": {
       "contentType": "application/json",
       "value": { "side": "BUY", "orderType": "MARKET", "quantity": 1 },
@@ -163,7 +163,7 @@ test("trading POST /runs/{runId}/orders returns 422 for a body with a wrong type
     "operationId": "placeOrder",
     "method": "post",
     "path": "/runs/{runId}/orders",
-    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000005" } } },
     "body": {
       "contentType": "application/json",
       "value": { "ticker": 12345, "side": "BUY", "orderType": "MARKET", "quantity": 1 },

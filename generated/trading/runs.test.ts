@@ -48,7 +48,7 @@ test("trading POST /runs returns 201 for a valid body", async () => {
     "body": {
       "contentType": "application/json",
       "value": {
-        "userId": "00000000-0000-4000-b100-000000000003",
+        "userId": "00000000-0000-4000-b100-000000000005",
         "strategy": "momentum",
         "initialCash": 10000,
       },
@@ -99,7 +99,7 @@ test("trading DELETE /runs/{runId} returns 204 for a record it created", async (
       "body": {
         "contentType": "application/json",
         "value": {
-          "userId": "00000000-0000-4000-b100-000000000003",
+          "userId": "00000000-0000-4000-b100-000000000005",
           "strategy": "momentum",
           "initialCash": 10000,
         },
@@ -186,7 +186,7 @@ test("trading POST /runs/{runId}/stop returns 200 for a record it created", asyn
       "body": {
         "contentType": "application/json",
         "value": {
-          "userId": "00000000-0000-4000-b100-000000000003",
+          "userId": "00000000-0000-4000-b100-000000000005",
           "strategy": "momentum",
           "initialCash": 10000,
         },

@@ -22,7 +22,7 @@ test("trading POST /runs/{runId}/ticks returns 200 for a record it created", asy
       "body": {
         "contentType": "application/json",
         "value": {
-          "userId": "00000000-0000-4000-b100-000000000003",
+          "userId": "00000000-0000-4000-b100-000000000005",
           "strategy": "momentum",
           "initialCash": 10000,
         },

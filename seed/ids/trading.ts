@@ -6,6 +6,13 @@ export const TRADER_ALICE = '00000000-0000-4000-b100-000000000001';
 export const TRADER_BOB = '00000000-0000-4000-b100-000000000002';
 /** Has no runs and no notifications: empty lists. */
 export const TRADER_CAROL = '00000000-0000-4000-b100-000000000003';
+/**
+ * Reserved for writes by generated baseline tests (the spec's examples point at it): its runs,
+ * orders and notifications change during a test run. Never assert on its contents exactly.
+ */
+export const TRADER_SCRATCH = '00000000-0000-4000-b100-000000000004';
+/** Reserved, with no seeded run: the createRun example starts its run for this trader. */
+export const TRADER_SCRATCH_RUNS = '00000000-0000-4000-b100-000000000005';
 
 /** ALICE's RUNNING run: FILLED, PENDING and REJECTED orders, two trades, two positions, decisions. */
 export const RUN_ALICE_ACTIVE = '00000000-0000-4000-b200-000000000001';
@@ -15,6 +22,8 @@ export const RUN_ALICE_STOPPED = '00000000-0000-4000-b200-000000000002';
 export const RUN_BOB_ACTIVE = '00000000-0000-4000-b200-000000000003';
 /** BOB's earlier run that ended in ERROR: accepts no writes. */
 export const RUN_BOB_ERROR = '00000000-0000-4000-b200-000000000004';
+/** TRADER_SCRATCH's RUNNING run with 1,000,000 cash: the placeOrder example writes here. */
+export const RUN_SCRATCH_ACTIVE = '00000000-0000-4000-b200-000000000005';
 
 /** MARKET BUY 10 AAPL, FILLED at 190 (trade TRADE_ALICE_AAPL). */
 export const ORDER_ALICE_AAPL_FILLED = '00000000-0000-4000-b300-000000000001';

@@ -146,8 +146,8 @@ describe('market prices', () => {
 
 describe('runs: reads and filters', () => {
   test('every seeded run, by start time', async () => {
-    const res = await t.call('listRuns', 'GET', '/runs?limit=4');
-    expect(ids(res.body)).toEqual([id.RUN_ALICE_STOPPED, id.RUN_BOB_ERROR, id.RUN_ALICE_ACTIVE, id.RUN_BOB_ACTIVE]);
+    const res = await t.call('listRuns', 'GET', '/runs?limit=5');
+    expect(ids(res.body)).toEqual([id.RUN_ALICE_STOPPED, id.RUN_BOB_ERROR, id.RUN_ALICE_ACTIVE, id.RUN_BOB_ACTIVE, id.RUN_SCRATCH_ACTIVE]);
   });
 
   test('the active run equals its fixture, cash = initial - fills', async () => {
