@@ -413,6 +413,22 @@ describe('ingestion', () => {
   });
 });
 
+describe('hostile input is a 422, never a 500', () => {
+  test.each([
+    ['/documents/%E0%A4%A'],
+    ['/companies/%00AAPL/overview'],
+    ['/companies/AAPL%2F..%2Fx/overview'],
+    ['/documents?ticker=AAPL%00'],
+    ['/documents?since=0000-01-01T00:00:00Z'],
+    ['/documents?since=2026-02-30T00:00:00Z'],
+    ['/documents?since=2026-01-04T00:00:00'],
+    ['/recommendations?rating=buy'],
+    ['/ingestion/runs?limit=1e400'],
+  ])('GET %s', async (path) => {
+    expectJsonError(await svc.request('GET', path), 422);
+  });
+});
+
 describe('read-only: writes are not routes', () => {
   test.each([['POST', '/documents'], ['DELETE', `/documents/${q.DOCUMENT_AAPL_NEWS}`], ['PUT', `/recommendations/${q.RECOMMENDATION_AAPL_BUY}`]])(
     '%s %s is a JSON 405',
