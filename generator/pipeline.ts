@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../harness/config';
 import { emitServiceFiles, type EmittedFile } from './emit/emit-service';
 import { generateTypes, hashTypesInput, reuseTypes } from './emit/generate-types';
 import { buildServiceIr } from './ir/build-ir';
+import type { OperationIr } from './ir/types';
 import { loadSpec, type LoadedSpec } from './load/load-spec';
 import { planService, type Manifest } from './plan/plan-service';
 import { describeChanges, type OperationChange } from './write/describe-changes';
@@ -68,11 +69,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     );
     warnings.push(...plan.warnings.map((w) => `${svc.name}: ${w}`));
     files.push(...(await timed('emit', () => emitServiceFiles(plan))));
-    const inputHash = await timed('hash', () => hashTypesInput(spec.document));
+    // openapi-typescript refuses duplicate or missing operationIds: give it the IR's de-duplicated names.
+    const typesDocument = withOperationIds(spec.document, ir.operations);
+    const inputHash = await timed('hash', () => hashTypesInput(typesDocument));
     const previous = readIfExists(join(config.outDir, svc.name, 'types.ts'));
     let types = reuseTypes(previous, inputHash);
     if (types) typesReused.push(svc.name);
-    else types = await timed('types', () => generateTypes(spec.document, specLabel, inputHash));
+    else types = await timed('types', () => generateTypes(typesDocument, specLabel, inputHash, svc.spec));
     files.push({ path: `${svc.name}/types.ts`, content: types });
     log(`${svc.name}: ${ir.operations.length} operations, ${plan.testFiles.length} test file(s)${typesReused.includes(svc.name) ? ', types unchanged (openapi-typescript not loaded)' : ''}`);
   }
@@ -96,6 +99,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
   if (!options.check && !options.dryRun) await timed('write', () => writeChanged(config.outDir, files, diff));
   return { files, changed: diff.changed, orphans: diff.orphans, changes, warnings, typesReused, timings };
+}
+
+function withOperationIds(document: Record<string, unknown>, operations: readonly OperationIr[]): Record<string, unknown> {
+  const copy = structuredClone(document);
+  const paths = copy.paths as Record<string, Record<string, Record<string, unknown>>> | undefined;
+  for (const op of operations) {
+    const target = paths?.[op.path]?.[op.method];
+    if (target && typeof target === 'object' && !('$ref' in target)) target.operationId = op.operationId;
+  }
+  return copy;
 }
 
 function parseJson<T>(text: string | undefined): T | undefined {

@@ -39,12 +39,12 @@ export function parseDocumentText(file: string, text: string, limits: ReadLimits
       // Fall through: flow-style YAML also starts with `{`; the YAML parser reports the position.
     }
   }
-  const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: false, merge: false });
+  const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, prettyErrors: true, merge: false });
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) {
     const line = problem.linePos?.[0];
     const where = line ? ` (line ${line.line}, column ${line.col})` : '';
-    const reason = problem.code === 'TAG_RESOLVE_FAILED' ? 'custom YAML tags are not allowed (core schema only)' : problem.message.split('\n')[0];
+    const reason = problem.code === 'TAG_RESOLVE_FAILED' ? 'custom YAML tags are not allowed (core schema only)' : problem.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
     throw new SpecError(file, pointerAtOffset(doc, problem.pos[0]), `${reason}${where}`);
   }
   const expanded = countExpandedNodes(doc, limits.maxExpandedNodes);

@@ -1,0 +1,69 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES } from './fixture-config';
+
+/**
+ * CODEGEN-SAFETY.md: the hostile fixture's generated modules are imported and its generated
+ * tests really run (against a stub server that answers anything), and the marker its payloads
+ * would set never appears, nor does prototype pollution.
+ */
+const GOLDEN = join(FIXTURES, 'hostile', 'golden', 'hostile');
+const marker = globalThis as { __pwned?: unknown };
+
+let server: Server;
+let requests = 0;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests += 1;
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('[]');
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
+  const config = join(dir, 'harness.config.json');
+  writeFileSync(config, JSON.stringify({ outDir: GOLDEN, sandbox: false, services: [{ name: 'hostile', spec: join(FIXTURES, 'hostile', 'spec.yaml'), baseUrl: `http://127.0.0.1:${port}` }] }));
+  process.env.HARNESS_CONFIG = config;
+  process.env.HARNESS_CALLS_DIR = join(dir, 'calls');
+  delete process.env.HARNESS_ENDPOINTS;
+  delete process.env.HARNESS_SANDBOX_STATUS;
+});
+
+afterAll(async () => {
+  await new Promise((done) => server.close(done));
+});
+
+test('importing the generated modules and running every generated test never sets the marker', async () => {
+  const defined: { name: string; fn: () => unknown }[] = [];
+  const skipped: string[] = [];
+  const fakeTest = Object.assign((name: string, fn: () => unknown) => defined.push({ name, fn }), { skip: (name: string) => skipped.push(name) });
+  const realTest = globalThis.test;
+  try {
+    (globalThis as { test: unknown }).test = fakeTest;
+    jest.isolateModules(() => {
+      require(join(GOLDEN, 'types.ts'));
+      require(join(GOLDEN, 'client.ts'));
+      for (const file of readdirSync(GOLDEN).filter((f) => f.endsWith('.test.ts')).sort()) require(join(GOLDEN, file));
+    });
+  } finally {
+    (globalThis as { test: unknown }).test = realTest;
+  }
+  expect(defined.length).toBeGreaterThan(5);
+  const outcomes: string[] = [];
+  for (const t of defined) {
+    try {
+      await t.fn();
+      outcomes.push(`pass ${t.name}`);
+    } catch (err) {
+      outcomes.push(`fail ${t.name}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  expect(requests).toBeGreaterThan(0); // the tests really sent requests
+  expect(marker.__pwned).toBeUndefined();
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+});
