@@ -120,8 +120,8 @@ async function runGate(options: GateOptions): Promise<number> {
   if (options.generate) {
     const code = await timeStage('generate', () => runChild([node, '--import', 'tsx', join(REPO_ROOT, 'generator', 'cli.ts')], env, '  generate | '));
     if (code !== 0) {
-      log(`gate FAILED: generate exited with code ${code}`);
-      return 1;
+      process.stdout.write(`gate FAILED: generate exited with code ${code}\n`);
+      return code === 2 ? 2 : 1; // 2: a bad config or spec, as generate itself says
     }
   }
 
