@@ -1,4 +1,5 @@
 import * as id from '../../seed/ids/trading';
+import { hashTables, seedDatabase } from '../../seed/seed';
 import { startTrading, type TradingHarness } from './test-setup';
 
 /**
@@ -338,6 +339,22 @@ describe('notifications', () => {
       expect((await t.call('createNotification', 'POST', '/notifications', bad)).status).toBe(422);
     }
     expect(await t.count('notifications', 'user_id = $1', [userId])).toBe(1);
+  });
+});
+
+describe('fixtures', () => {
+  test('seeding again changes no trading table (per-table hash)', async () => {
+    const tables = ['engine_config', 'traders', 'market_prices', 'strategy_runs', 'engine_ticks', 'orders', 'trades', 'positions', 'decisions', 'notifications'];
+    const pick = (h: Record<string, string>) => Object.fromEntries(tables.map((tb) => [tb, h[tb]]));
+    const fresh = await startTrading();
+    try {
+      const before = pick(await hashTables(fresh.pg));
+      await seedDatabase(fresh.pg);
+      expect(pick(await hashTables(fresh.pg))).toEqual(before);
+      expect(Object.values(before).every((h) => h !== undefined && !h.startsWith('0:'))).toBe(true);
+    } finally {
+      await fresh.close();
+    }
   });
 });
 
