@@ -116,33 +116,7 @@ test("registry POST /companies/{companyId}/competitors returns 422 for a body wi
 
 test.skip("registry POST /companies/{companyId}/competitors returns 400 for a business-rule violation [skipped: 400 is documented beside 422: malformed input is expected as 422, a business-rule 400 needs a hand-written test]", () => {});
 
-test("registry DELETE /companies/{companyId}/competitors/{linkId} returns 204 for a record it created", async () => {
-  await registry.runCase({
-    "kind": "ok",
-    "phase": "seeded",
-    "expect": "204",
-    "operationId": "deleteCompanyCompetitor",
-    "method": "delete",
-    "path": "/companies/{companyId}/competitors/{linkId}",
-    "params": {
-      "path": {
-        "companyId": { "value": "00000000-0000-4000-a100-000000000001" },
-        "linkId": { "created": { "field": "id" } },
-      },
-    },
-    "create": {
-      "operationId": "createCompanyCompetitor",
-      "method": "post",
-      "path": "/companies/{companyId}/competitors",
-      "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
-      "body": {
-        "contentType": "application/json",
-        "value": { "competitorId": "00000000-0000-4000-a100-000000000003", "strength": 0.6 },
-      },
-      "expect": "201",
-    },
-  });
-});
+test.skip("registry DELETE /companies/{companyId}/competitors/{linkId} returns 204 for a record it created [skipped: POST /companies/{companyId}/competitors documents 409 and its body refers to other records (competitorId) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite]", () => {});
 
 test("registry DELETE /companies/{companyId}/competitors/{linkId} returns 404 for an unknown id", async () => {
   await registry.runCase({

@@ -83,32 +83,7 @@ test("trading POST /runs returns 422 for a body with a wrong type (userId)", asy
   });
 });
 
-test("trading DELETE /runs/{runId} returns 204 for a record it created", async () => {
-  await trading.runCase({
-    "kind": "ok",
-    "phase": "seeded",
-    "expect": "204",
-    "operationId": "deleteRun",
-    "method": "delete",
-    "path": "/runs/{runId}",
-    "params": { "path": { "runId": { "created": { "field": "id" } } } },
-    "create": {
-      "operationId": "createRun",
-      "method": "post",
-      "path": "/runs",
-      "body": {
-        "contentType": "application/json",
-        "value": {
-          "userId": "00000000-0000-4000-b100-000000000005",
-          "strategy": "momentum",
-          "initialCash": 10000,
-        },
-        "unique": [{ "pointer": "/strategy", "maxLength": 100 }],
-      },
-      "expect": "201",
-    },
-  });
-});
+test.skip("trading DELETE /runs/{runId} returns 204 for a record it created [skipped: POST /runs documents 409 and its body refers to other records (userId) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite]", () => {});
 
 test("trading DELETE /runs/{runId} returns 404 for an unknown id", async () => {
   await trading.runCase({
@@ -170,32 +145,7 @@ test("trading GET /runs/{runId} returns 422 for a malformed path id (runId)", as
   });
 });
 
-test("trading POST /runs/{runId}/stop returns 200 for a record it created", async () => {
-  await trading.runCase({
-    "kind": "ok",
-    "phase": "seeded",
-    "expect": "200",
-    "operationId": "stopRun",
-    "method": "post",
-    "path": "/runs/{runId}/stop",
-    "params": { "path": { "runId": { "created": { "field": "id" } } } },
-    "create": {
-      "operationId": "createRun",
-      "method": "post",
-      "path": "/runs",
-      "body": {
-        "contentType": "application/json",
-        "value": {
-          "userId": "00000000-0000-4000-b100-000000000005",
-          "strategy": "momentum",
-          "initialCash": 10000,
-        },
-        "unique": [{ "pointer": "/strategy", "maxLength": 100 }],
-      },
-      "expect": "201",
-    },
-  });
-});
+test.skip("trading POST /runs/{runId}/stop returns 200 for a record it created [skipped: POST /runs documents 409 and its body refers to other records (userId) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite]", () => {});
 
 test("trading POST /runs/{runId}/stop returns 404 for an unknown id", async () => {
   await trading.runCase({

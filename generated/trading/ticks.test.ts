@@ -2,36 +2,7 @@
 // Baseline cases for ticks; manifest.json says why a case is skipped.
 import { trading } from './client';
 
-test("trading POST /runs/{runId}/ticks returns 200 for a record it created", async () => {
-  await trading.runCase({
-    "kind": "ok",
-    "phase": "seeded",
-    "expect": "200",
-    "operationId": "runTick",
-    "method": "post",
-    "path": "/runs/{runId}/ticks",
-    "params": { "path": { "runId": { "created": { "field": "id" } } } },
-    "body": {
-      "contentType": "application/json",
-      "value": { "logicalTime": "2026-01-05T15:00:00.000Z", "prices": { "AAPL": 185, "MSFT": 420 } },
-    },
-    "create": {
-      "operationId": "createRun",
-      "method": "post",
-      "path": "/runs",
-      "body": {
-        "contentType": "application/json",
-        "value": {
-          "userId": "00000000-0000-4000-b100-000000000005",
-          "strategy": "momentum",
-          "initialCash": 10000,
-        },
-        "unique": [{ "pointer": "/strategy", "maxLength": 100 }],
-      },
-      "expect": "201",
-    },
-  });
-});
+test.skip("trading POST /runs/{runId}/ticks returns 200 for a record it created [skipped: POST /runs documents 409 and its body refers to other records (userId) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite]", () => {});
 
 test("trading POST /runs/{runId}/ticks returns 404 for an unknown id", async () => {
   await trading.runCase({

@@ -83,6 +83,13 @@ function planOk(ir: ServiceIr, op: OperationIr, status: string, options: PlanOpt
     if (!createStatus) return { ok: false, reason: `POST ${creator.path} documents no 2xx response` };
     const request = planRequest(ir, creator, options, {});
     if (!request.ok) return { ok: false, reason: `cannot create a record first: ${request.reason}` };
+    const fixedRefs = referenceFields(ir, creator, request.value);
+    if (creator.responses.some((r) => r.status === '409') && fixedRefs.length > 0) {
+      return {
+        ok: false,
+        reason: `POST ${creator.path} documents 409 and its body refers to other records (${fixedRefs.join(', ')}) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite`,
+      };
+    }
     create = { ...request.value, expect: createStatus.status };
     const createdSchema = resolveRecord(ir.document, createStatus.schema);
     overrides[op.itemIdParam] = { created: { field: pickIdField(ir.document, createdSchema, op.itemIdParam) } };
@@ -246,6 +253,17 @@ function planBody(ir: ServiceIr, op: OperationIr, options: PlanOptions): Resolve
   }
   const unique = findUniqueStrings(ir.document, body.schema, value).filter((u) => !ctx.fill.some((f) => f.pointer === u.pointer) && !isReferenceField(ir, op, u.pointer));
   return { ok: true, value: { contentType: body.contentType, value, ...(unique.length ? { unique } : {}), ...(ctx.fill.length ? { fill: ctx.fill } : {}) } };
+}
+
+/** Top-level body fields that point at other records (uuid ids): fixed values every create repeats. */
+function referenceFields(ir: ServiceIr, op: OperationIr, plan: RequestPlan): string[] {
+  const value = plan.body?.value;
+  if (!op.body || !isRecord(value)) return [];
+  const schema = mergedObjectSchema(ir.document, op.body.schema);
+  return Object.keys(value).filter((k) => {
+    const prop = schema ? resolveRecord(ir.document, schema.properties[k]) : {};
+    return prop.format === 'uuid' || plan.body?.fill?.some((f) => f.pointer === `/${k}`);
+  });
 }
 
 /**
