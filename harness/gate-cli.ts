@@ -6,7 +6,7 @@ import { ConfigError, configPath, loadConfig } from './config';
 import type { ResolvedConfig } from './config-types';
 import { clearRecordedCalls } from './jest/global-setup';
 import type { TestSummary } from './jest/coverage-reporter';
-import { REPO_ROOT, startSandbox, type RunningSandbox } from './jest/sandbox-process';
+import { REPO_ROOT, removeStaleStateDirs, startSandbox, type RunningSandbox } from './jest/sandbox-process';
 import { describeDeadServices, readSandboxStatus, resolveCallsDir } from './endpoints';
 import { formatReportsLine, writeReports, type ReportsSummary } from './report/write-reports';
 
@@ -130,6 +130,7 @@ async function runGate(options: GateOptions): Promise<number> {
   let jestCode = 1;
   try {
     if (config.sandbox && !env.HARNESS_ENDPOINTS) {
+      removeStaleStateDirs(join(REPO_ROOT, '.sandbox'));
       const timings: Stage[] = [];
       sandbox = await timeStage(
         'sandbox up',

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import globalSetup from './global-setup';
 import globalTeardown from './global-teardown';
-import { startSandbox } from './sandbox-process';
+import { removeStaleStateDirs, startSandbox } from './sandbox-process';
 import { loadConfig } from '../config';
 import { assertSandboxAlive, resolveEndpoints } from '../endpoints';
 
@@ -98,6 +98,13 @@ describe('sandbox child process (contract 2)', () => {
     const deadline = Date.now() + 5_000;
     while (isAlive(sandboxPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(isAlive(sandboxPid)).toBe(false);
+  });
+
+  it('removes the state folders of runs whose process is gone, and only those', () => {
+    for (const name of ['jest-999999999', `gate-${process.pid}`, 'keep-me']) mkdirSync(join(dir, name));
+    writeFileSync(join(dir, 'jest-999999999', 'status.json'), '{}');
+    removeStaleStateDirs(dir);
+    expect(readdirSync(dir).sort()).toEqual([`gate-${process.pid}`, 'keep-me']);
   });
 
   it('reports the last log lines when the sandbox exits before it is healthy', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config';
 import type { ResolvedConfig } from '../config-types';
 import { resolveCallsDir, resolveEndpoints } from '../endpoints';
-import { REPO_ROOT, startSandbox, type RunningSandbox } from './sandbox-process';
+import { REPO_ROOT, removeStaleStateDirs, startSandbox, type RunningSandbox } from './sandbox-process';
 
 /**
  * Global setup of the `suites` project: one sandbox per run, whatever the worker count.
@@ -70,8 +70,8 @@ export default async function globalSetup(): Promise<void> {
     await checkServicesReachable(config);
     return;
   }
+  removeStaleStateDirs(join(REPO_ROOT, '.sandbox'));
   const stateDir = join(REPO_ROOT, '.sandbox', `jest-${process.pid}`);
-  rmSync(stateDir, { recursive: true, force: true });
   const timeoutMs = Number(process.env.HARNESS_SANDBOX_TIMEOUT_MS ?? 90_000);
   process.stderr.write(`\n[harness] starting the sandbox (state in ${stateDir})\n`);
   const sandbox = await startSandbox({

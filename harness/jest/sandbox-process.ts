@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readEndpointsFile, readSandboxStatus, type EndpointsFile } from '../endpoints';
 
@@ -178,5 +178,32 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   } catch (err) {
     await stop(5_000);
     throw err;
+  }
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Remove the per-run state folders (`jest-<pid>`, `gate-<pid>`) of runs whose process is gone:
+ * a failed start keeps its folder for a post-mortem (status.json, sandbox.log) until the next
+ * run. A folder whose sandbox lock names a live process is left alone.
+ */
+export function removeStaleStateDirs(parent: string): void {
+  if (!existsSync(parent)) return;
+  for (const name of readdirSync(parent)) {
+    const m = /^(?:jest|gate)-(\d+)$/.exec(name);
+    if (!m || isAlive(Number(m[1]))) continue;
+    const dir = join(parent, name);
+    const lock = join(dir, 'sandbox.lock');
+    const lockPid = existsSync(lock) ? Number.parseInt(readFileSync(lock, 'utf8'), 10) : 0;
+    if (lockPid && isAlive(lockPid)) continue;
+    rmSync(dir, { recursive: true, force: true });
   }
 }
