@@ -55,9 +55,13 @@ function resolveLocal(doc: Json, node: unknown): Json {
 
 function compileRoute(ajv: Ajv2020, coercing: Ajv2020, doc: Json, path: string, method: string, op: Json, pathItem: Json): Route {
   const operationId = String(op.operationId ?? `${method} ${path}`);
-  const allParams = [...((pathItem.parameters as unknown[]) ?? []), ...((op.parameters as unknown[]) ?? [])].map((p) =>
-    resolveLocal(doc, p),
-  );
+  // An operation's parameter overrides the path item's one with the same name and location (OpenAPI 3.1, 4.8.10.1).
+  const byKey = new Map<string, Json>();
+  for (const p of [...((pathItem.parameters as unknown[]) ?? []), ...((op.parameters as unknown[]) ?? [])]) {
+    const param = resolveLocal(doc, p);
+    byKey.set(`${String(param.in)}:${String(param.name)}`, param);
+  }
+  const allParams = [...byKey.values()];
   const byLocation = (loc: string) => allParams.filter((p) => p.in === loc);
   const objectSchema = (params: Json[]) => ({
     type: 'object',
