@@ -97,7 +97,7 @@ function stopOnSignals(): void {
   const handle = (signal: NodeJS.Signals): void => {
     log(`[gate] ${signal}: stopping`);
     activeChild?.kill('SIGTERM');
-    // with a sandbox up, its own handler (sandbox-process) stops it and re-raises the signal
+    // with a sandbox up, its own handler (sandbox-process) stops it and then exits
     if (!sandbox) process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', handle);

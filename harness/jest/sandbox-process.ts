@@ -124,13 +124,12 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     spawnError = err;
   });
   // 'exit' covers process.exit(); a signal kills us without 'exit' handlers, hence the relay:
-  // stop the sandbox, then die of the same signal as if we had never caught it.
+  // stop the sandbox, then exit as a process interrupted by that signal would (128 + n). Not
+  // re-raising: other listeners (signal-exit, loaded by Jest) would swallow it and keep us alive.
   const killOnExit = (): void => signalChild(child, 'SIGTERM');
   process.once('exit', killOnExit);
   const relaySignal = (signal: NodeJS.Signals): void => {
-    void stop(5_000).finally(() => {
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
+    void stop(5_000).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', relaySignal);
   process.once('SIGTERM', relaySignal);
