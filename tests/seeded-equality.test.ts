@@ -25,7 +25,7 @@ import { trading } from '../generated/trading/client';
 import * as id from '../seed/ids';
 import { closeDb, sql } from './support/db';
 import { apiForm, expected, fixtureRows } from './support/fixtures';
-import { ids, ok, seededOnly } from './support/http';
+import { allPages as all, ids, ok, seededOnly } from './support/http';
 
 afterAll(closeDb);
 
@@ -33,16 +33,6 @@ const idsOf = (table: string, where: (r: Record<string, unknown>) => boolean = (
   fixtureRows(table)
     .filter(where)
     .map((r) => String(r.id));
-
-/** Every page of a list (other suites may have added many records to it). */
-async function all<T>(page: (limit: number, offset: number) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let offset = 0; ; offset += 100) {
-    const items = await page(100, offset);
-    out.push(...items);
-    if (items.length < 100) return out;
-  }
-}
 
 describe('registry', () => {
   test('every seeded company equals its fixture', async () => {
@@ -116,7 +106,7 @@ describe('registry', () => {
 
   test('deterministic company filters return exactly the seeded ids', async () => {
     const list = async (q: { exchange?: 'NYSE' | 'NASDAQ' | 'LSE' | 'TSX'; isActive?: boolean; sector?: string; q?: string }) =>
-      ids(seededOnly(ok(registry, await registry.seeded.GET('/companies', { params: { query: { ...q, limit: 100 } } }), 200)));
+      ids(seededOnly(await all(async (limit, offset) => ok(registry, await registry.seeded.GET('/companies', { params: { query: { ...q, limit, offset } } }), 200))));
     expect(await list({ exchange: 'NYSE' })).toEqual([id.COMPANY_DELISTED, id.COMPANY_JPM, id.COMPANY_XOM]);
     expect(await list({ isActive: false })).toEqual([id.COMPANY_DELISTED]);
     expect(await list({ sector: 'Technology' })).toEqual([id.COMPANY_AAPL, id.COMPANY_MSFT, id.COMPANY_NVDA]);
@@ -169,7 +159,7 @@ describe('risk', () => {
 
   test('approval status and ticker filters return exactly the seeded ids', async () => {
     const list = async (q: { status?: 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED'; ticker?: string }) =>
-      ids(seededOnly(ok(risk, await risk.seeded.GET('/approvals', { params: { query: { ...q, limit: 100 } } }), 200)));
+      ids(seededOnly(await all(async (limit, offset) => ok(risk, await risk.seeded.GET('/approvals', { params: { query: { ...q, limit, offset } } }), 200))));
     expect(await list({ status: 'PENDING' })).toEqual([id.APPROVAL_PENDING]);
     expect(await list({ status: 'APPROVED' })).toEqual([id.APPROVAL_APPROVED]);
     expect(await list({ status: 'REJECTED' })).toEqual([id.APPROVAL_REJECTED]);
@@ -179,7 +169,7 @@ describe('risk', () => {
 
   test('lockout active and ticker filters return exactly the seeded ids', async () => {
     const list = async (q: { active?: boolean; ticker?: string }) =>
-      ids(seededOnly(ok(risk, await risk.seeded.GET('/lockouts', { params: { query: { ...q, limit: 100 } } }), 200)));
+      ids(seededOnly(await all(async (limit, offset) => ok(risk, await risk.seeded.GET('/lockouts', { params: { query: { ...q, limit, offset } } }), 200))));
     expect(await list({ active: true })).toEqual([id.LOCKOUT_ACTIVE]);
     expect(await list({ active: false })).toEqual([id.LOCKOUT_EXPIRED]);
     expect(await list({ ticker: 'NVDA' })).toEqual([id.LOCKOUT_EXPIRED]);
@@ -271,7 +261,7 @@ describe('trading', () => {
 
   test('run, order, decision and notification filters return exactly the seeded ids', async () => {
     const runs = async (q: { userId?: string; status?: 'RUNNING' | 'STOPPED' | 'ERROR' }) =>
-      ids(seededOnly(ok(trading, await trading.seeded.GET('/runs', { params: { query: { ...q, limit: 100 } } }), 200)));
+      ids(seededOnly(await all(async (limit, offset) => ok(trading, await trading.seeded.GET('/runs', { params: { query: { ...q, limit, offset } } }), 200))));
     expect(await runs({ userId: id.TRADER_ALICE })).toEqual([id.RUN_ALICE_STOPPED, id.RUN_ALICE_ACTIVE]);
     expect(await runs({ status: 'ERROR' })).toEqual([id.RUN_BOB_ERROR]);
     expect(await runs({ userId: id.TRADER_BOB, status: 'RUNNING' })).toEqual([id.RUN_BOB_ACTIVE]);
@@ -289,7 +279,7 @@ describe('trading', () => {
     expect(await decisions({ ticker: 'MSFT' })).toEqual([id.DECISION_ALICE_MSFT_HOLD]);
 
     const notifications = async (q: { userId?: string; status?: 'PENDING' | 'DELIVERED' | 'FAILED' }) =>
-      ids(seededOnly(ok(trading, await trading.seeded.GET('/notifications', { params: { query: { ...q, limit: 100 } } }), 200)));
+      ids(seededOnly(await all(async (limit, offset) => ok(trading, await trading.seeded.GET('/notifications', { params: { query: { ...q, limit, offset } } }), 200))));
     expect(await notifications({ userId: id.TRADER_ALICE })).toEqual([id.NOTIFICATION_ALICE_FILL_DELIVERED, id.NOTIFICATION_ALICE_REJECT_PENDING]);
     expect(await notifications({ status: 'FAILED' })).toEqual([id.NOTIFICATION_BOB_ERROR_FAILED]);
   });

@@ -36,3 +36,13 @@ export function seededOnly<T extends { id: string }>(items: readonly T[]): T[] {
 }
 
 export const ids = (items: readonly { id: string }[]): string[] => items.map((i) => i.id);
+
+/** Every page of a list (other suites add records to shared lists while we read). */
+export async function allPages<T>(page: (limit: number, offset: number) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const items = await page(100, offset);
+    out.push(...items);
+    if (items.length < 100) return out;
+  }
+}
