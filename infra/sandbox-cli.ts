@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--state-dir <dir>', 'folder for endpoints.json, status.json and Postgres data', resolve(REPO_ROOT, '.sandbox'))
     .option('--logs-dir <dir>', 'service logs (<svc>-<phase>.log); default <reportsDir>/logs')
     .addOption(new Option('--database-url <url>', 'use this Postgres server (admin URL) instead of an embedded one').env('DATABASE_URL'))
-    .option('--ready-timeout <ms>', 'per instance, from spawn to healthy', (v) => Number.parseInt(v, 10), 30_000)
+    .option('--ready-timeout <ms>', 'per instance, from spawn to healthy', (v) => Number.parseInt(v, 10), 60_000)
     .option('--stop-grace <ms>', 'SIGTERM -> SIGKILL grace for services', (v) => Number.parseInt(v, 10), 5_000)
     .option('--exit-on-stdin-close', 'stop when stdin closes (for a parent process that holds the pipe)')
     .addOption(

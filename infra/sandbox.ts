@@ -53,7 +53,7 @@ export interface SandboxOptions {
    * the migrate and seed stages and clone these. Default: build this run's own.
    */
   templates?: Templates;
-  /** Per instance, from spawn to a healthy answer. Default 30 s (eight processes on two busy cores can take ten). */
+  /** Per instance, from spawn to a healthy answer. Default 60 s: eight processes on two cores shared with other jobs have taken 30; a crash is seen at once anyway. */
   readyTimeoutMs?: number;
   /** SIGTERM -> SIGKILL grace when stopping services. Default 5 s. */
   stopGraceMs?: number;
@@ -251,7 +251,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const config = options.config ?? loadConfig();
   const launches = options.services ?? defaultServiceLaunches(config);
   const logsDir = resolve(options.logsDir ?? join(config.reportsDir, 'logs'));
-  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const graceMs = options.stopGraceMs ?? 5_000;
   const state: StateDir = acquireStateDir(resolve(options.stateDir ?? join(REPO_ROOT, '.sandbox')));
   const stages: StageTiming[] = [];
