@@ -1,0 +1,241 @@
+/**
+ * `npm run bench [-- --quick] [-- --only gen,scale,gate,testrun,zoo]`: every benchmark of issue 7,
+ * side by side, written as Markdown tables (median and min-max) to bench/results/*.md (raw
+ * numbers beside them as *.raw.json, gitignored). Peers are installed into bench/peers/ first.
+ *
+ * - gate:    our gate's wall time by stage and the per-request overhead vs a plain fetch loop
+ *            (bench/gate-bench.ts, the harness helper's, run as a child).
+ * - testrun: our suites vs Step CI, Portman+Newman, Dredd and Specmatic against one sandbox
+ *            (databases reset between tools): wall time, tests, failures.
+ * - zoo:     fault detection over the bug zoo (bench/zoo.ts), false positives on the correct platform.
+ * - gen:     generation time and memory vs openapi-typescript, orval, Portman (small and GitHub's spec).
+ * - scale:   synthetic specs of 10, 100, 1,000 operations: generate, and the gate against a synthetic service.
+ *
+ * Full run: under 15 minutes on the 2-core machine when it is otherwise idle. `--quick`: one run
+ * of each, three bugs, no large spec: a smoke run of every script in about three minutes.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { BUGS } from './bug-zoo/bugs';
+import { generationMarkdown, runGeneration, runScale, scaleMarkdown, GEN_TOOLS, type GenTool } from './generation';
+import { BENCH, loadNote, log, mdTable, median, REPO, RESULTS, resetDatabases, runOurSuites, SCRATCH, stat, writeResult } from './lib';
+import { installPeers, PEER_NOTES, runPeer, SERVICES, TEST_PEERS, type PeerId, type PeerRun } from './peers';
+import { runZoo, withSandbox, zooMarkdown, type VariantResult } from './zoo';
+
+const SECTIONS = ['gate', 'testrun', 'zoo', 'gen', 'scale'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Options {
+  quick?: boolean;
+  only?: string;
+  runs?: string;
+  bugs?: string;
+  zooPeers?: string;
+  peers?: string;
+}
+
+let START_LOAD = '';
+
+function header(title: string, started: Date): string {
+  return [
+    `# ${title}`,
+    '',
+    `Measured ${started.toISOString().replace(/\.\d+Z$/, 'Z')} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}; ${START_LOAD} at the start of the bench run, ${loadNote()} when this table was written.`,
+    '',
+  ].join('\n');
+}
+
+/** gate: bench/gate-bench.ts as a child; its JSON rendered as tables. */
+function gateSection(runs: number, quick: boolean): string {
+  const args = [join(BENCH, 'gate-bench.ts'), '--runs', String(runs), '--requests', quick ? '200' : '1000'];
+  const res = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  const file = join(RESULTS, 'gate-bench.json');
+  if (res.status !== 0 || !existsSync(file)) return `## Gate\n\ngate-bench.ts failed (exit ${res.status}).\n`;
+  const r = JSON.parse(readFileSync(file, 'utf8')) as {
+    gateMedianMs?: Record<string, number>;
+    gateRuns?: { passed: boolean; wallMs: number }[];
+    perRequest?: Record<string, number>;
+  };
+  const out = ['## Our gate by stage, and the floor', ''];
+  if (r.gateMedianMs) {
+    const walls = (r.gateRuns ?? []).map((g) => g.wallMs / 1000);
+    out.push(
+      `\`npm run gate\` (generate, sandbox, every suite, reports, teardown), ${r.gateRuns?.length ?? 0} run(s); stage medians from bench/gate-bench.ts. Wall: ${stat(walls, 2)} s; passed: ${(r.gateRuns ?? []).map((g) => (g.passed ? 'yes' : 'no')).join(', ')}.`,
+      '',
+      mdTable(['stage', 'median s'], Object.entries(r.gateMedianMs).map(([k, v]) => [k, (v / 1000).toFixed(2)])),
+      '',
+    );
+  }
+  if (r.perRequest) {
+    const p = r.perRequest;
+    const ratio = (x?: number) => (x && p.plainFetchUs ? (x / p.plainFetchUs).toFixed(2) : 'n/a');
+    out.push(
+      `Per request, the same GET against one local node:http server (median of ${p.rounds} rounds of ${p.requests}):`,
+      '',
+      mdTable(
+        ['loop', 'µs per request', 'ratio to plain fetch'],
+        [
+          ['plain fetch + res.json()', p.plainFetchUs ?? '', '1.00'],
+          ['harness client + recorder', p.clientRecorderUs ?? '', ratio(p.clientRecorderUs)],
+          ['harness client + recorder + contract check', p.clientRecorderCheckUs ?? '', ratio(p.clientRecorderCheckUs)],
+        ],
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+interface TestRunRound {
+  ours: { wallMs: number; total: number; failed: number; skipped: number };
+  peers: PeerRun[];
+}
+
+/** testrun: every tool against one sandbox, databases reset before each; round 1 is also the zoo's clean baseline. */
+async function testRunSection(runs: number, peers: PeerId[]): Promise<{ md: string; clean: VariantResult; rounds: TestRunRound[] }> {
+  const rounds: TestRunRound[] = [];
+  let clean: VariantResult | undefined;
+  await withSandbox('testrun', undefined, async (sb) => {
+    for (let r = 0; r < runs; r++) {
+      await resetDatabases(sb);
+      const ours = await runOurSuites(sb, `testrun-${r}`);
+      log(`[testrun] ${r + 1}/${runs} ours: ${ours.total} tests, ${ours.failed} failed, ${(ours.wallMs / 1000).toFixed(1)} s`);
+      const peerRuns: PeerRun[] = [];
+      for (const peer of peers) {
+        for (const svc of SERVICES) {
+          await resetDatabases(sb);
+          const pr = await runPeer(peer, svc, sb.endpoints.services[svc]?.baseUrl ?? '', `testrun-${r}`);
+          peerRuns.push(pr);
+          log(`[testrun] ${r + 1}/${runs} ${peer} ${svc}: ${pr.tests} tests, ${pr.failed} failed, ${(pr.wallMs / 1000).toFixed(1)} s${pr.error ? ` ERROR ${pr.error}` : ''}`);
+        }
+      }
+      rounds.push({ ours: { wallMs: ours.wallMs, total: ours.total, failed: ours.failed, skipped: ours.skipped }, peers: peerRuns });
+      if (r === 0) clean = { bug: null, service: null, sandboxUpMs: sb.upMs, ours, peers: peerRuns };
+    }
+  });
+  const rows: (string | number)[][] = [
+    [
+      'ours: the gate\'s test stage (Jest, generated + hand-written suites)',
+      stat(rounds.map((r) => r.ours.wallMs / 1000), 1),
+      median(rounds.map((r) => r.ours.total)),
+      median(rounds.map((r) => r.ours.failed)),
+      'nothing (generated from the specs; bindings from the config)',
+    ],
+  ];
+  for (const peer of peers) {
+    const per = rounds.map((r) => r.peers.filter((p) => p.peer === peer));
+    const errors = per.flat().filter((p) => p.error).map((p) => `${p.service}: ${p.error}`);
+    rows.push([
+      peer,
+      stat(per.map((ps) => ps.reduce((a, p) => a + p.wallMs, 0) / 1000), 1),
+      median(per.map((ps) => ps.reduce((a, p) => a + p.tests, 0))),
+      median(per.map((ps) => ps.reduce((a, p) => a + p.failed, 0))),
+      PEER_NOTES[peer] + (errors.length ? ` Errors: ${errors.slice(0, 2).join('; ')}` : ''),
+    ]);
+  }
+  const perService = SERVICES.map((svc) => [
+    svc,
+    ...peers.map((peer) => {
+      const xs = rounds.map((r) => r.peers.find((p) => p.peer === peer && p.service === svc)).filter((p): p is PeerRun => !!p);
+      return `${stat(xs.map((p) => p.wallMs / 1000), 1)} s, ${xs[0]?.failed ?? '?'}/${xs[0]?.tests ?? '?'} failed`;
+    }),
+  ]);
+  const md = [
+    '## Test run: our suites vs the peers, same sandbox, same specs',
+    '',
+    `One sandbox (the four reference services over a seeded and an empty database); before each tool (and each service for the peers) the databases are reset to their seeded state, so no tool sees another's writes. Wall time covers each tool's own generate step where it has one (Step CI generate, Portman) and all four services; ours is the Jest test stage of the gate (its full wall time, sandbox included, is in gate.md). ${runs} round(s): median (min-max) seconds; tests and failures: median. Every failure here is on the correct platform, i.e. a false positive.`,
+    '',
+    mdTable(['tool', 'wall s', 'tests', 'failed', 'needed by hand'], rows),
+    '',
+    'Per service (median wall, failed/tests of round 1):',
+    '',
+    mdTable(['service', ...peers], perService),
+    '',
+  ].join('\n');
+  return { md, clean: clean as VariantResult, rounds };
+}
+
+async function main(): Promise<void> {
+  const opts = new Command('bench')
+    .option('--quick', 'smoke run: one run each, three bugs, no large spec')
+    .option('--only <sections>', `comma-separated: ${SECTIONS.join(',')}`)
+    .option('--runs <n>', 'runs per measurement (default 3, quick 1)')
+    .option('--bugs <ids>', 'bug ids for the zoo (default all, quick 3)')
+    .option('--peers <ids>', `peers for the test run (default ${TEST_PEERS.join(',')})`)
+    .option('--zoo-peers <ids>', 'peers run against every bug variant (default: all peers but specmatic; quick: dredd)')
+    .parse(process.argv)
+    .opts<Options>();
+  const quick = opts.quick === true;
+  const only = new Set<Section>((opts.only?.split(',') ?? SECTIONS) as Section[]);
+  const runs = Number(opts.runs ?? (quick ? 1 : 3));
+  const started = new Date();
+  START_LOAD = loadNote();
+  const t0 = performance.now();
+  mkdirSync(RESULTS, { recursive: true });
+  rmSync(join(SCRATCH), { recursive: true, force: true });
+  log(`[bench] ${quick ? 'quick' : 'full'} run of ${[...only].join(', ')}; ${loadNote()}`);
+
+  const needPeers = only.has('testrun') || only.has('zoo') || only.has('gen');
+  const peerStatus = needPeers ? installPeers() : {};
+  const unavailable = Object.entries(peerStatus).filter(([, why]) => why);
+  for (const [pkg, why] of unavailable) log(`[bench] ${pkg}: ${why}`);
+  const available = (p: PeerId): boolean => {
+    const pkg = { stepci: 'stepci', 'portman-newman': '@apideck/portman', dredd: 'dredd', specmatic: 'specmatic' }[p];
+    return !peerStatus[pkg] && !(p === 'portman-newman' && peerStatus.newman);
+  };
+  const peers = ((opts.peers?.split(',') ?? TEST_PEERS) as PeerId[]).filter(available);
+  const zooPeers = ((opts.zooPeers?.split(',') ?? (quick ? ['dredd'] : TEST_PEERS.filter((p) => p !== 'specmatic'))) as PeerId[]).filter(available);
+  const timings: Record<string, number> = {};
+  const time = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[name] = (performance.now() - t) / 1000;
+      log(`[bench] ${name}: ${timings[name]?.toFixed(0)} s`);
+    }
+  };
+
+  let clean: VariantResult | undefined;
+  if (only.has('testrun')) {
+    const tr = await time('testrun', () => testRunSection(runs, peers));
+    clean = tr.clean;
+    writeResult('test-run', header('Test run: ours vs peers', started) + tr.md, tr.rounds);
+  }
+  if (only.has('zoo')) {
+    const ids = opts.bugs?.split(',') ?? (quick ? ['unknown-id-500', 'html-error-page', 'round-trip-ignores-field'] : BUGS.map((b) => b.id));
+    const bugs = ids.map((id) => {
+      const b = BUGS.find((x) => x.id === id);
+      if (!b) throw new Error(`unknown bug ${id}`);
+      return b;
+    });
+    // the clean baseline must include every zoo peer
+    const zooOpts = { bugs, peers: clean ? peers : zooPeers, zooPeers, ...(clean ? { clean } : {}) };
+    const res = await time('zoo', () => runZoo(zooOpts));
+    writeResult('bug-zoo', header('Fault detection: the bug zoo', started) + zooMarkdown(res, zooOpts), res);
+  }
+  if (only.has('gate')) {
+    const md = await time('gate', () => gateSection(runs, quick));
+    writeResult('gate', header('Our gate by stage, and the floor', started) + md, {});
+  }
+  if (only.has('gen')) {
+    const tools: GenTool[] = GEN_TOOLS.filter((t) => t.startsWith('ours') || t === 'openapi-typescript' || !peerStatus[t]);
+    const samples = await time('gen', () => runGeneration({ runs, large: !quick, largeRuns: runs, tools }));
+    writeResult('generation', header('Generation: ours vs openapi-typescript, orval, Portman', started) + generationMarkdown(samples), samples);
+  }
+  if (only.has('scale')) {
+    const samples = await time('scale', () => runScale({ sizes: quick ? [10, 100] : [10, 100, 1000], runs, gate: true }));
+    writeResult('scale', header('Scale: synthetic specs', started) + scaleMarkdown(samples), samples);
+  }
+  const total = (performance.now() - t0) / 1000;
+  log(`[bench] done in ${total.toFixed(0)} s (${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}); ${loadNote()} at the end`);
+  log(`[bench] tables in ${RESULTS}`);
+}
+
+main().catch((err: unknown) => {
+  log(`[bench] ${(err as Error)?.stack ?? String(err)}`);
+  process.exit(1);
+});

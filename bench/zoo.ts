@@ -1,0 +1,137 @@
+/**
+ * Fault detection: every bug-zoo variant (bench/bug-zoo/bugs.ts) in its own sandbox, launched
+ * with `--service-command` through bench/bug-zoo/main.ts and `BUG=<id>`; first the correct
+ * platform (BUG unset) for the false positives.
+ *
+ * Caught = at least one test that passed on the correct platform fails on the variant (a test
+ * that already fails on the correct platform cannot catch anything). Ours: the generated suites
+ * of the bug's service and the hand-written suites (tests/), under Jest as the gate runs them;
+ * on the correct platform, every suite. Peers: against the bug's service only (their tests are
+ * per spec), each after the databases are reset to their seeded state.
+ */
+import { BUGS, type Bug } from './bug-zoo/bugs';
+import { log, mdTable, resetDatabases, runOurSuites, startZooSandbox, type BenchSandbox, type SuiteRun } from './lib';
+import { runPeer, SERVICES, type PeerId, type PeerRun } from './peers';
+
+export interface ZooOptions {
+  bugs: Bug[];
+  peers: PeerId[];
+  /** Peers run against the bug-zoo variants (a subset of `peers` when time is short). */
+  zooPeers: PeerId[];
+  /** The correct platform's results, when the test-run bench already measured them. */
+  clean?: VariantResult;
+}
+
+export interface VariantResult {
+  bug: string | null;
+  service: string | null;
+  sandboxUpMs: number;
+  ours: SuiteRun;
+  peers: PeerRun[];
+}
+
+export interface ZooResult {
+  clean: VariantResult;
+  variants: VariantResult[];
+  detection: { bug: string; service: string; needs: string; tool: string; caught: boolean | null; by: string[] }[];
+}
+
+export async function withSandbox<T>(label: string, bug: string | undefined, fn: (sb: BenchSandbox) => Promise<T>): Promise<T> {
+  const sb = await startZooSandbox(label, bug);
+  try {
+    return await fn(sb);
+  } finally {
+    await sb.stop();
+  }
+}
+
+export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
+  if (!opts.clean) log(`[zoo] correct platform: our suites, then ${opts.peers.join(', ') || 'no peers'} on ${SERVICES.join(', ')}`);
+  const clean = opts.clean ?? await withSandbox('clean', undefined, async (sb) => {
+    const ours = await runOurSuites(sb, 'zoo-clean');
+    log(`[zoo]   ours: ${ours.total} tests, ${ours.failed} failed (${(ours.wallMs / 1000).toFixed(1)} s)`);
+    const peers: PeerRun[] = [];
+    for (const peer of opts.peers) {
+      for (const svc of SERVICES) {
+        await resetDatabases(sb);
+        const r = await runPeer(peer, svc, sb.endpoints.services[svc]?.baseUrl ?? '', `zoo-clean`);
+        log(`[zoo]   ${peer} ${svc}: ${r.tests} tests, ${r.failed} failed (${(r.wallMs / 1000).toFixed(1)} s)${r.error ? ` ERROR ${r.error}` : ''}`);
+        peers.push(r);
+      }
+    }
+    return { bug: null, service: null, sandboxUpMs: sb.upMs, ours, peers };
+  });
+
+  const variants: VariantResult[] = [];
+  const detection: ZooResult['detection'] = [];
+  for (const bug of opts.bugs) {
+    log(`[zoo] BUG=${bug.id} (${bug.service} ${bug.operationId})`);
+    const v = await withSandbox(bug.id, bug.id, async (sb) => {
+      const ours = await runOurSuites(sb, `zoo-${bug.id}`, [`generated/${bug.service}`, 'tests']);
+      const peers: PeerRun[] = [];
+      for (const peer of opts.zooPeers) {
+        await resetDatabases(sb);
+        peers.push(await runPeer(peer, bug.service, sb.endpoints.services[bug.service]?.baseUrl ?? '', `zoo-${bug.id}`));
+      }
+      return { bug: bug.id, service: bug.service, sandboxUpMs: sb.upMs, ours, peers };
+    });
+    variants.push(v);
+    const cleanFailed = new Set(clean.ours.failedNames);
+    const by = v.ours.failedNames.filter((n) => !cleanFailed.has(n));
+    detection.push({ bug: bug.id, service: bug.service, needs: bug.needs, tool: 'ours', caught: by.length > 0, by });
+    log(`[zoo]   ours: ${by.length ? `CAUGHT by ${by.length} test(s), e.g. ${by[0]}` : 'missed'}`);
+    for (const r of v.peers) {
+      const base = clean.peers.find((c) => c.peer === r.peer && c.service === r.service);
+      const baseFailed = new Set(base?.failedNames ?? []);
+      const peerBy = r.failedNames.filter((n) => !baseFailed.has(n));
+      // a peer whose run broke (no summary) decides nothing
+      const caught = r.error ? null : peerBy.length > 0 || (base !== undefined && r.failed > base.failed);
+      detection.push({ bug: bug.id, service: bug.service, needs: bug.needs, tool: r.peer, caught, by: peerBy });
+      log(`[zoo]   ${r.peer}: ${caught === null ? `error ${r.error}` : caught ? `CAUGHT (${peerBy[0] ?? `${r.failed} vs ${base?.failed} failures`})` : 'missed'}`);
+    }
+  }
+  return { clean, variants, detection };
+}
+
+export function zooMarkdown(res: ZooResult, opts: ZooOptions): string {
+  const tools = ['ours', ...opts.zooPeers];
+  const mark = (bug: string, tool: string): string => {
+    const d = res.detection.find((x) => x.bug === bug && x.tool === tool);
+    if (!d) return '–';
+    return d.caught === null ? 'error' : d.caught ? 'caught' : '**missed**';
+  };
+  const rows = opts.bugs.map((b) => [b.id, `${b.service} ${b.operationId}`, b.category, b.needs, ...tools.map((t) => mark(b.id, t))]);
+  const totals = tools.map((t) => {
+    const ds = res.detection.filter((d) => d.tool === t);
+    return `${ds.filter((d) => d.caught).length}/${ds.length}`;
+  });
+  rows.push(['**caught**', '', '', '', ...totals]);
+  const fp = [
+    ['ours (all suites)', res.clean.ours.total, res.clean.ours.failed, res.clean.ours.failedNames.slice(0, 3).join('; ')],
+    ...opts.peers.map((p) => {
+      const rs = res.clean.peers.filter((r) => r.peer === p);
+      return [p, rs.reduce((a, r) => a + r.tests, 0), rs.reduce((a, r) => a + r.failed, 0), rs.flatMap((r) => r.failedNames.slice(0, 1).map((n) => `${r.service}: ${n}`)).join('; ').slice(0, 200)];
+    }),
+  ];
+  const caughtBy = res.detection
+    .filter((d) => d.tool === 'ours' && d.caught)
+    .map((d) => `- \`${d.bug}\`: ${d.by.length} test(s), e.g. \`${d.by[0]}\``);
+  return [
+    '## Fault detection: the bug zoo',
+    '',
+    `${opts.bugs.length} variants, one contract bug each. "caught" = a test that passes on the correct platform fails on the variant. "needs": baseline = visible to per-operation contract checks; semantic = only a test that knows the behaviour (lifecycle, round-trip, seeded equality, filters, duplicates) can see it.`,
+    '',
+    mdTable(['bug', 'operation', 'category', 'needs', ...tools], rows),
+    '',
+    '### False positives on the correct platform (BUG unset)',
+    '',
+    'Tests that fail when nothing is wrong: for a peer, every one of them is noise a user has to triage (or hand-write fixes for).',
+    '',
+    mdTable(['tool', 'tests', 'failed', 'examples'], fp),
+    '',
+    '### Which of our tests caught each bug',
+    '',
+    ...caughtBy,
+    '',
+  ].join('\n');
+}
