@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,12 @@ test('importing the generated modules and running every generated test never set
     (globalThis as { test: unknown }).test = realTest;
   }
   expect(defined.length).toBeGreaterThan(5);
+  // The structure survived the payloads: exactly the manifest's cases became tests, names intact.
+  const manifest = JSON.parse(readFileSync(join(GOLDEN, 'manifest.json'), 'utf8')) as { operations: { path: string; cases: { name: string; skipped?: string }[] }[] };
+  const cases = manifest.operations.flatMap((o) => o.cases);
+  expect(manifest.operations.map((o) => o.path)).toContain("/items/{id}'); globalThis.__pwned = 1; ('");
+  expect(defined.map((t) => t.name).sort()).toEqual(cases.filter((c) => !c.skipped).map((c) => c.name).sort());
+  expect(skipped.sort()).toEqual(cases.filter((c) => c.skipped).map((c) => c.name).sort());
   const outcomes: string[] = [];
   for (const t of defined) {
     try {

@@ -15,7 +15,7 @@ interface Snapshot {
 }
 
 /** The operation's response schemas plus every component they reach: a change anywhere in them shows. */
-function responsesOf(contract: unknown, key: string): string {
+function responsesOf(contract: unknown, key: string, statuses: readonly string[]): string {
   if (!isRecord(contract) || !Array.isArray(contract.operations)) return '';
   const op = (contract.operations as unknown[]).find((o) => isRecord(o) && `${String(o.method).toUpperCase()} ${String(o.path)}` === key);
   if (!isRecord(op)) return '';
@@ -33,8 +33,10 @@ function responsesOf(contract: unknown, key: string): string {
     }
     for (const v of Object.values(rec)) visit(v, depth + 1);
   };
-  visit(op.responses, 0);
-  return JSON.stringify(op.responses) + JSON.stringify([...reached.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  // Only the statuses both versions document: an added or removed status is reported as such.
+  const responses = Object.fromEntries(statuses.map((st) => [st, (op.responses as Record<string, unknown>)[st]]));
+  visit(responses, 0);
+  return JSON.stringify(responses) + JSON.stringify([...reached.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** What an API change did, operation by operation: added, removed, statuses or schemas changed. */
@@ -55,7 +57,8 @@ export function describeChanges(service: string, before: Snapshot, after: Snapsh
     const removed = prev.statuses.filter((s) => !op.statuses.includes(s));
     if (added.length) details.push(`+statuses ${added.join(', ')}`);
     if (removed.length) details.push(`-statuses ${removed.join(', ')}`);
-    if (responsesOf(before.contract, k) !== responsesOf(after.contract, k)) details.push('response schemas changed');
+    const common = op.statuses.filter((st) => prev.statuses.includes(st));
+    if (responsesOf(before.contract, k, common) !== responsesOf(after.contract, k, common)) details.push('response schemas changed');
     if (details.length) changes.push({ service, kind: 'changed', operation: k, detail: details.join('; ') });
   }
   for (const k of old.keys()) if (!now.has(k)) changes.push({ service, kind: 'removed', operation: k });

@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FIXTURES } from './fixture-config';
+
+/**
+ * The command as a user runs it: a config somewhere in the repository's tree for services running
+ * elsewhere (`sandbox: false`), output in that config's outDir, `--check`, a no-change
+ * regenerate that never loads openapi-typescript, and the report of what an API change did.
+ */
+const repo = resolve(__dirname, '..', '..');
+const dir = join(repo, '.tmp', `cli-test-${process.pid}`);
+const config = join(dir, 'elsewhere', 'harness.config.json');
+
+function generate(...args: string[]) {
+  return spawnSync(process.execPath, [join(repo, 'node_modules/tsx/dist/cli.mjs'), join(repo, 'generator/cli.ts'), ...args], {
+    cwd: repo,
+    env: { ...process.env, HARNESS_CONFIG: config },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+beforeAll(() => {
+  mkdirSync(join(dir, 'elsewhere', 'specs'), { recursive: true });
+  copyFileSync(join(FIXTURES, 'nullable-30', 'spec.yaml'), join(dir, 'elsewhere', 'specs', 'notes.yaml'));
+  writeFileSync(config, JSON.stringify({ outDir: 'gen', sandbox: false, services: [{ name: 'notes', spec: 'specs/notes.yaml', baseUrl: 'http://127.0.0.1:9', bindings: { noteId: 7 } }] }));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('generates into the outDir of the config named by HARNESS_CONFIG, then --check is clean', () => {
+  const first = generate();
+  expect(first.status).toBe(0);
+  expect(first.stdout).toMatch(/stages: load \d+ ms, ir \d+ ms, plan \d+ ms, emit \d+ ms/);
+  for (const f of ['client.ts', 'types.ts', 'manifest.json', 'contract.json', 'notes.test.ts']) expect(existsSync(join(dir, 'elsewhere', 'gen', 'notes', f))).toBe(true);
+  // Bindings come first: the read case uses the configured id.
+  expect(readFileSync(join(dir, 'elsewhere', 'gen', 'notes', 'notes.test.ts'), 'utf8')).toContain('"noteId": { "value": 7 }');
+  expect(generate('--check').status).toBe(0);
+}, 120_000);
+
+test('a regenerate with nothing changed writes nothing and does not load openapi-typescript', () => {
+  const again = generate();
+  expect(again.status).toBe(0);
+  expect(again.stdout).toContain('types unchanged (openapi-typescript not loaded)');
+  expect(again.stdout).toContain('nothing changed');
+}, 120_000);
+
+test('--check exits 1 naming a stale file', () => {
+  const file = join(dir, 'elsewhere', 'gen', 'notes', 'notes.test.ts');
+  writeFileSync(file, readFileSync(file, 'utf8') + '// edited by hand\n');
+  const check = generate('--check');
+  expect(check.status).toBe(1);
+  expect(check.stderr).toContain('notes/notes.test.ts');
+}, 120_000);
+
+test('after an API change, generate prints the operations added, removed and changed', () => {
+  const spec = join(dir, 'elsewhere', 'specs', 'notes.yaml');
+  const text = readFileSync(spec, 'utf8')
+    .replace("        '404': { $ref: '#/components/responses/NotFound' }\n    patch:", "        '404': { $ref: '#/components/responses/NotFound' }\n        '422': { $ref: '#/components/responses/Invalid' }\n    patch:")
+    .replace('  /notes:\n', '  /tags:\n    get:\n      operationId: listTags\n      responses:\n        \'200\': { description: Tags. }\n  /notes:\n')
+    .replace(/    patch:\n      operationId: updateNote[\s\S]*?(?=components:)/, '');
+  writeFileSync(spec, text);
+  const out = generate();
+  expect(out.status).toBe(0);
+  expect(out.stdout).toContain('notes: added GET /tags');
+  expect(out.stdout).toContain('notes: removed PATCH /notes/{noteId}');
+  expect(out.stdout).toContain('notes: changed GET /notes/{noteId} (+statuses 422)');
+}, 120_000);
