@@ -178,7 +178,13 @@ async function runGate(options: GateOptions): Promise<number> {
   const wallMs = performance.now() - wallStart;
   const wall = seconds(wallMs);
   const passed = jestCode === 0 && summary?.success === true;
-  const tests = summary ? `tests ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped` : 'tests did not report';
+  const problems = [
+    summary?.failedFiles ? `${summary.failedFiles} test files failed to run` : '',
+    summary && jestCode !== 0 && summary.success ? `jest exited with code ${jestCode}` : '',
+  ].filter(Boolean);
+  const tests = summary
+    ? `tests ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${problems.length ? ` (${problems.join(', ')})` : ''}`
+    : 'tests did not report';
   const cov = reports
     ? `operations covered ${reports.coverage.operationsCovered}/${reports.coverage.operations} · statuses covered ${reports.coverage.documentedStatusesTested}/${reports.coverage.documentedStatuses}`
     : 'no reports';
