@@ -238,7 +238,7 @@ function planBody(ir: ServiceIr, op: OperationIr, options: PlanOptions): Resolve
     if (schema.format === 'uuid' && /.(Id|_id)$/.test(name)) {
       const base = name.replace(/(Id|_id)$/, '').replace(/_/g, '-');
       for (const candidate of [`${base}s`, `${base}es`, base.replace(/y$/, 'ies')]) {
-        const found = discoverSource(ir, `/${candidate}/{${name}}`, name);
+        const found = discoverSource(ir, `/${candidate}/{${name}}`, name, options.bindings);
         if (found.ok && ir.operations.some((o) => o.path === `/${candidate}` && o.role === 'list')) return found.value;
       }
     }

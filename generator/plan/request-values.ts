@@ -27,7 +27,7 @@ export function readValueFor(ir: ServiceIr, op: OperationIr, p: ParameterIr, bin
   if (bound !== undefined) return { ok: true, value: { value: bound } };
   if (p.example && isScalar(p.example.value)) return { ok: true, value: { value: p.example.value } };
   if (p.in === 'path') {
-    const discovered = discoverSource(ir, op.path, p.name);
+    const discovered = discoverSource(ir, op.path, p.name, bindings);
     return discovered.ok ? discovered : { ok: false, reason: `no value for path parameter "${p.name}": no binding, no example, and ${discovered.reason}` };
   }
   const sampled = sampleSchema(ir.document, p.schema, { forRequest: true });
@@ -36,18 +36,34 @@ export function readValueFor(ir: ServiceIr, op: OperationIr, p: ParameterIr, bin
   return { ok: true, value: { value: sampled.value } };
 }
 
-/** `GET <collection of the param>` and the field of its items that holds the id. */
-export function discoverSource(ir: ServiceIr, route: string, paramName: string): Resolved<ValueSource> {
+/**
+ * `GET <collection of the param>` and the field of its items that holds the id. A nested
+ * collection (`/repos/{owner}/{repo}/issues`) needs its own path parameters first: each from a
+ * binding, an example, or discovered the same way one level up.
+ */
+export function discoverSource(ir: ServiceIr, route: string, paramName: string, bindings: Bindings = {}, depth = 0): Resolved<ValueSource> {
   const segments = route.split('/').filter(Boolean);
   const at = segments.indexOf(`{${paramName}}`);
   const collection = '/' + segments.slice(0, Math.max(at, 0)).join('/');
   if (at < 1) return { ok: false, reason: `no collection path before {${paramName}}` };
-  if (collection.includes('{')) return { ok: false, reason: `its collection ${collection} is itself nested` };
   const list = ir.operations.find((o) => o.path === collection && o.role === 'list');
   if (!list) return { ok: false, reason: `no list operation GET ${collection} to discover it from` };
+  const params = Object.create(null) as Record<string, ValueSource>;
+  for (const parent of list.parameters.path) {
+    const bound = bindings[parent.name];
+    const example = parent.example?.value;
+    if (bound !== undefined) params[parent.name] = { value: bound };
+    else if (typeof example === 'string' || typeof example === 'number' || typeof example === 'boolean') params[parent.name] = { value: example };
+    else {
+      const up = depth < 4 ? discoverSource(ir, collection, parent.name, bindings, depth + 1) : { ok: false as const, reason: 'nesting too deep' };
+      if (!up.ok) return { ok: false, reason: `its collection ${collection} needs "${parent.name}" first, and ${up.reason}` };
+      params[parent.name] = up.value;
+    }
+  }
   const ok = list.responses.find((r) => /^2/.test(r.status));
   const items = resolveRecord(ir.document, resolveRecord(ir.document, ok?.schema).items);
-  return { ok: true, value: { discover: { path: collection, field: pickIdField(ir.document, items, paramName) } } };
+  const field = pickIdField(ir.document, items, paramName);
+  return { ok: true, value: { discover: { path: collection, field, ...(Object.keys(params).length ? { params } : {}) } } };
 }
 
 /** The property of a record that holds its id: the parameter's own name, then `id`, then snake_case. */

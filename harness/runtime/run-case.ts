@@ -88,15 +88,19 @@ async function resolveValue(rt: CaseRuntime, source: ValueSource, ctx: Context, 
     if (value === undefined) throw new Error(`${rt.service}: the created record has no "${source.created.field}" for ${what}: ${JSON.stringify(ctx.created)?.slice(0, 300)}`);
     return value;
   }
-  const key = `${rt.service} ${source.discover.path} ${source.discover.field}`;
+  const { path, field, params } = source.discover;
+  const pathValues: Record<string, unknown> = {};
+  for (const [name, parent] of Object.entries(params ?? {})) pathValues[name] = await resolveValue(rt, parent, ctx, name);
+  const key = `${rt.service} ${path} ${field} ${JSON.stringify(pathValues)}`;
   if (!discovered.has(key)) {
-    const { result, text } = await send(rt, 'seeded', { operationId: '', method: 'get', path: source.discover.path }, ctx);
+    const literal = Object.fromEntries(Object.entries(pathValues).map(([k, v]) => [k, { value: v as string }]));
+    const { result, text } = await send(rt, 'seeded', { operationId: '', method: 'get', path, ...(params ? { params: { path: literal } } : {}) }, ctx);
     const list = parse(text);
     const first = Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined;
-    const value = first && typeof first === 'object' ? first[source.discover.field] : undefined;
+    const value = first && typeof first === 'object' ? first[field] : undefined;
     if (value === undefined) {
       throw new Error(
-        `${rt.service}: cannot discover ${what}: GET ${source.discover.path} on the seeded instance returned ${result.response.status} ${text.slice(0, 200)}; ` +
+        `${rt.service}: cannot discover ${what}: GET ${path} on the seeded instance returned ${result.response.status} ${text.slice(0, 200)}; ` +
           `seed a record or set bindings.${what} in the harness config`,
       );
     }
