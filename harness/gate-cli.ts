@@ -104,7 +104,24 @@ function stopOnSignals(): void {
   process.once('SIGTERM', handle);
 }
 
+/**
+ * Fail fast: when the sandbox reports a dead service instance (status.json, contract 2), stop
+ * the tests at once, naming it, rather than letting every remaining test fail one by one.
+ */
+function watchSandbox(statusFile: string | undefined): { stop(): void } {
+  if (!statusFile) return { stop: () => undefined };
+  const timer = setInterval(() => {
+    const dead = readSandboxStatus(statusFile)?.dead ?? [];
+    if (dead.length === 0 || !activeChild) return;
+    clearInterval(timer);
+    log(`[gate] ${describeDeadServices(dead)}\n[gate] stopping the tests (--no-fail-fast to run them all anyway)`);
+    activeChild.kill('SIGTERM');
+  }, 250);
+  return { stop: () => clearInterval(timer) };
+}
+
 interface GateOptions {
+  failFast: boolean;
   generate: boolean;
   sandboxTimeout: string;
 }
@@ -128,6 +145,7 @@ async function runGate(options: GateOptions): Promise<number> {
   let summary: TestSummary | undefined;
   let reports: ReportsSummary | undefined;
   let jestCode = 1;
+  let aborted = '';
   try {
     if (config.sandbox && !env.HARNESS_ENDPOINTS) {
       removeStaleStateDirs(join(REPO_ROOT, '.sandbox'));
@@ -157,10 +175,18 @@ async function runGate(options: GateOptions): Promise<number> {
     const summaryFile = join(config.reportsDir, 'test-summary.json');
     rmSync(summaryFile, { force: true });
     const jest = [node, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning', join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js')];
-    jestCode = await timeStage('tests', () => runChild([...jest, ...buildJestArgs(config, configPath({}))], env));
+    const watcher = options.failFast ? watchSandbox(env.HARNESS_SANDBOX_STATUS) : undefined;
+    try {
+      jestCode = await timeStage('tests', () => runChild([...jest, ...buildJestArgs(config, configPath({}))], env));
+    } finally {
+      watcher?.stop();
+    }
     summary = readTestSummary(summaryFile);
     const dead = readSandboxStatus(env.HARNESS_SANDBOX_STATUS)?.dead ?? [];
-    if (dead.length > 0) log(`[gate] the sandbox lost services during the run:\n${describeDeadServices(dead)}`);
+    if (dead.length > 0) {
+      aborted = `service ${[...new Set(dead.map((d) => `"${d.service}" (${d.phase})`))].join(', ')} died during the tests`;
+      log(`[gate] the sandbox lost services during the run:\n${describeDeadServices(dead)}`);
+    }
     reports = await timeStage('reports', async () => writeReports({ config, callsDir }));
     log(`[gate] reports in ${relative(process.cwd(), reports.reportsDir) || '.'}: ${formatReportsLine(reports)}`);
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${reports.coverageMd}\n`);
@@ -177,14 +203,15 @@ async function runGate(options: GateOptions): Promise<number> {
 
   const wallMs = performance.now() - wallStart;
   const wall = seconds(wallMs);
-  const passed = jestCode === 0 && summary?.success === true;
+  const passed = jestCode === 0 && summary?.success === true && !aborted;
   const problems = [
     summary?.failedFiles ? `${summary.failedFiles} test files failed to run` : '',
     summary && jestCode !== 0 && summary.success ? `jest exited with code ${jestCode}` : '',
   ].filter(Boolean);
+  if (aborted) problems.unshift(aborted);
   const tests = summary
     ? `tests ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${problems.length ? ` (${problems.join(', ')})` : ''}`
-    : 'tests did not report';
+    : `tests did not report${problems.length ? ` (${problems.join(', ')})` : ''}`;
   const cov = reports
     ? `operations covered ${reports.coverage.operationsCovered}/${reports.coverage.operations} · statuses covered ${reports.coverage.documentedStatusesTested}/${reports.coverage.documentedStatuses}`
     : 'no reports';
@@ -204,6 +231,7 @@ if (require.main === module) {
   const program = new Command('gate')
     .description('Generate, bring up the sandbox, run every suite, write the reports, tear down')
     .option('--no-generate', 'skip the generate stage (use generated/ as it is)')
+    .option('--no-fail-fast', 'keep running the tests when a service of the sandbox dies')
     .option('--sandbox-timeout <ms>', 'how long the sandbox may take to be healthy', '90000')
     .action(async (opts: GateOptions) => {
       try {
