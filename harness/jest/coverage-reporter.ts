@@ -17,7 +17,7 @@ interface JunitReporter {
   onTestResult(test: Test, result: TestResult, aggregated: AggregatedResult): void;
   onRunComplete(contexts: Set<TestContext>, results: AggregatedResult): Promise<void>;
 }
-type JunitConstructor = new (globalConfig: Config.GlobalConfig, options: Record<string, string>) => JunitReporter;
+type JunitConstructor = new (globalConfig: Config.GlobalConfig, options: Record<string, string | ((vars: Record<string, string>) => string)>) => JunitReporter;
 
 export interface TestSummary {
   passed: number;
@@ -52,7 +52,8 @@ export default class CoverageReporter implements Pick<Reporter, 'onTestResult' |
       outputDirectory: this.reportsDir,
       outputName: 'junit.xml',
       suiteNameTemplate: '{filepath}',
-      classNameTemplate: '{classname}',
+      // describe blocks when there are some, else the file (generated suites have none)
+      classNameTemplate: (vars) => vars.classname || vars.filepath || '',
       titleTemplate: '{title}',
       addFileAttribute: 'true',
     });
