@@ -5,9 +5,10 @@
  * so a read is immediate today; reads go through `eventually` anyway, as the contract promises
  * consistency, not a delay (a projection may replace the join one day).
  *
- * Mutation tried: services/risk/handlers/evaluations.ts without the `!company.is_active` branch
- * -> caught by "an order for a company the registry marks inactive is rejected (INACTIVE_SYMBOL)"
- * (decision APPROVE); reverted.
+ * Mutation tried (scratch copy of the service): services/risk/handlers/evaluations.ts with the
+ * `!company.is_active` branch disabled -> caught by "an order for a company the registry marks
+ * inactive is rejected (INACTIVE_SYMBOL)" (APPROVE) and "inactive in the registry and locked in
+ * risk: both reasons, registry first"; reverted.
  */
 import { query } from '../generated/query/client';
 import { registry } from '../generated/registry/client';

@@ -4,10 +4,11 @@
  * 409 and changes nothing: the row read back with SQL is byte-for-byte what it was. Each test
  * works on approvals it creates (fresh ticker and requester).
  *
- * Mutation tried: services/risk/handlers/approvals.ts decide() without its
- * `current.status !== 'PENDING'` check (the trigger lets APPROVED -> APPROVED through) ->
- * caught by "approving an APPROVED approval is a 409 and changes nothing" (got 200, decided_at
- * moved); reverted.
+ * Mutation tried (scratch copy of the service): services/risk/handlers/approvals.ts decide()
+ * without its `current.status !== 'PENDING'` check -> caught by "APPROVED approval: approve is a
+ * 409 and changes nothing" and "REJECTED approval: reject is a 409 and changes nothing" (200, row
+ * rewritten: the trigger lets a same-status update through); the other illegal transitions still
+ * 409 through the trigger, as "the database refuses an illegal transition" shows; reverted.
  */
 import { risk } from '../generated/risk/client';
 import { sql } from './support/db';

@@ -6,9 +6,9 @@
  * cancels its PENDING orders. Every test trades on a fresh run of a fresh trader, on a fresh ticker
  * whose price it sets, so the arithmetic is exact and no other file can move it.
  *
- * Mutation tried: services/trading/handlers/runs.ts stopRun without its
- * `UPDATE orders SET status = 'CANCELLED' ...` -> caught by "OR-06 stopping the run cancels its
- * PENDING orders and leaves the filled ones" (order stayed PENDING); reverted.
+ * Mutation tried (scratch copy of the service): services/trading/handlers/runs.ts stopRun without
+ * its `UPDATE orders SET status = 'CANCELLED' ...` -> caught by "OR-06 stopping the run cancels
+ * its PENDING orders and leaves the filled ones" (orders stayed PENDING); reverted.
  */
 import { trading } from '../generated/trading/client';
 import { count, runRowCounts, sql } from './support/db';

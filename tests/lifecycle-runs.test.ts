@@ -6,9 +6,10 @@
  * seed 003 does. Every run belongs to a fresh trader this file creates (deleted in teardown,
  * which cascades).
  *
- * Mutation tried: `DROP INDEX strategy_runs_one_running_per_user` (a scratch migration applied to
- * the sandbox's seeded database) -> caught by "RL-05 a second RUNNING run for the same trader is a
- * 409 and the database keeps one" (got 201); index recreated.
+ * Mutation tried: `DROP INDEX strategy_runs_one_running_per_user` (applied as a scratch migration
+ * to the sandbox's seeded database) -> caught by "RL-05 a second RUNNING run for the same trader
+ * is a 409 and the database keeps one" (201, two RUNNING rows) and "RL-05 two concurrent starts
+ * for one trader: exactly one wins"; index recreated.
  */
 import { trading } from '../generated/trading/client';
 import { count, runRowCounts, sql } from './support/db';

@@ -4,9 +4,9 @@
  * this is the only file that replaces it (so no other file races it), it checks the seeded config
  * first, and it restores it afterwards, updated_at included (SQL), so the database ends as seeded.
  *
- * Mutation tried: services/registry/handlers/companies.ts updateCompany ignoring `sector`
- * (`sector = c.sector`) -> caught by "company: an update shows in the read and in the filtered
- * list" (sector still "Testing"); reverted.
+ * Mutation tried (scratch copy of the service): services/registry/handlers/companies.ts
+ * updateCompany ignoring `sector` (`COALESCE(NULL, c.sector)`) -> caught by "company: an update
+ * shows in the read and in the filtered list" (sector still "Testing"); reverted.
  */
 import { registry } from '../generated/registry/client';
 import { risk } from '../generated/risk/client';

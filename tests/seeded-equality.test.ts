@@ -14,9 +14,10 @@
  * position are therefore checked as fixture + the fills that are not fixtures (read from the
  * trades table), which is exact with or without that test in the run.
  *
- * Mutation tried: services/trading/rows.ts toRun mapped `initialCash: r.cash` (a swapped mapped
- * field) -> caught by "every seeded run equals its fixture" (initialCash 96000 != 100000 for
- * RUN_ALICE_ACTIVE); reverted.
+ * Mutation tried (scratch copy of the service, run over the sandbox's seeded database):
+ * services/trading/rows.ts toRun mapping `initialCash: r.cash` -> caught by "every seeded run
+ * equals its fixture (cash: fixture minus fills that are not fixtures)" (RUN_ALICE_ACTIVE
+ * initialCash 96000, fixture 100000), and by nothing else in the file; reverted.
  */
 import { query } from '../generated/query/client';
 import { registry } from '../generated/registry/client';
