@@ -8,7 +8,7 @@ import { clearRecordedCalls } from './jest/global-setup';
 import type { TestSummary } from './jest/coverage-reporter';
 import { REPO_ROOT, removeStaleStateDirs, startSandbox, type RunningSandbox } from './jest/sandbox-process';
 import { describeDeadServices, readSandboxStatus, resolveCallsDir } from './endpoints';
-import { formatReportsLine, writeReports, type ReportsSummary } from './report/write-reports';
+import { formatReportsLine, formatSlowestLines, writeReports, type ReportsSummary } from './report/write-reports';
 
 /**
  * `npm run gate`: generate, sandbox up, the suites under Jest, reports, teardown; each stage
@@ -189,6 +189,7 @@ async function runGate(options: GateOptions): Promise<number> {
     }
     reports = await timeStage('reports', async () => writeReports({ config, callsDir }));
     log(`[gate] reports in ${relative(process.cwd(), reports.reportsDir) || '.'}: ${formatReportsLine(reports)}`);
+    if (reports.calls > 0) for (const line of formatSlowestLines(reports)) log(`[gate] ${line}`);
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${reports.coverageMd}\n`);
   } catch (err) {
     log(`[gate] ${(err as Error).message}`);

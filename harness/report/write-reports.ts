@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config-types';
 import { buildCoverage, summarizeCoverage } from './build-coverage';
-import { buildLatencyProfile, DEFAULT_SLOW_MS, renderLatencyMd, type LatencyStats } from './build-latency';
+import { buildLatencyProfile, DEFAULT_SLOW_MS, renderLatencyMd, type LatencyStats, type OperationLatency } from './build-latency';
 import { readManifests, readRecordedCalls } from './read-inputs';
 import { renderCoverageHtml } from './render-coverage-html';
 import { renderCoverageMd } from './render-coverage-md';
@@ -22,6 +22,8 @@ export interface ReportsSummary {
   coverage: CoverageTotals;
   latency: LatencyStats;
   slowOperations: number;
+  /** The five operations with the highest p95, slowest first. */
+  slowest: OperationLatency[];
   calls: number;
   unmatchedCalls: number;
   malformedLines: number;
@@ -51,12 +53,22 @@ export function writeReports(options: WriteReportsOptions): ReportsSummary {
     coverage: summarizeCoverage(report.operations),
     latency: latency.overall,
     slowOperations: latency.operations.filter((o) => o.slow).length,
+    slowest: [...latency.operations].sort((a, b) => b.p95 - a.p95).slice(0, 5),
     calls: calls.length,
     unmatchedCalls: unmatchedCalls.length,
     malformedLines,
     missingManifests: missing,
     coverageMd,
   };
+}
+
+/** The profiler's closing table (seed 001), in one line per operation. */
+export function formatSlowestLines(s: ReportsSummary): string[] {
+  const l = s.latency;
+  return [
+    `latency over ${l.count} calls: p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms; slowest by p95:`,
+    ...s.slowest.map((o) => `  ${o.slow ? 'SLOW ' : ''}${o.service} ${o.method} ${o.path} (${o.operationId}): p50 ${o.p50} ms, p95 ${o.p95} ms, p99 ${o.p99} ms, ${o.count} calls`),
+  ];
 }
 
 /** One line for logs: what the reports say. */
