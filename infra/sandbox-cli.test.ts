@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withClient } from './db/databases';
 import { REPO_ROOT } from './sandbox';
 import { descendants, FAKE_SERVICE, stillRunning, waitFor } from './test/helpers';
 
@@ -108,6 +109,38 @@ test('--exit-on-stdin-close stops when the parent closes the pipe; a second sand
   expect(await cli.exited).toBe(0);
   expect(cli.output()).toContain('stopping (stdin closed)');
   expect(stillRunning(tree)).toEqual([]);
+});
+
+test('a sandbox killed with SIGKILL leaves processes that the next one on its state dir stops', async () => {
+  const stateDir = join(tmp, 'killed');
+  const env = { DATABASE_URL: process.env.HARNESS_TEST_PG_URL };
+  const first = runCli(['--state-dir', stateDir, '--service-command', fakeCommand], env);
+  await waitForEndpoints(first, stateDir);
+  const orphans = descendants(first.child.pid as number);
+  expect(orphans).toHaveLength(4);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  expect(stillRunning(orphans)).toHaveLength(4); // nothing could stop them
+
+  const second = runCli(['--state-dir', stateDir, '--service-command', fakeCommand], env);
+  // the dead sandbox's endpoints.json is still there: wait for the new one's status instead
+  const status = join(stateDir, 'status.json');
+  await waitFor(() => {
+    try {
+      const s = JSON.parse(readFileSync(status, 'utf8')) as { pid: number; state: string };
+      return s.pid === second.child.pid && s.state === 'ready';
+    } catch {
+      return false;
+    }
+  }, 60_000, `the second sandbox\n${second.output()}`);
+  expect(stillRunning(orphans)).toEqual([]);
+  // and the databases it left on the server were dropped
+  const leftDbs = await withClient(process.env.HARNESS_TEST_PG_URL as string, async (c) =>
+    (await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`sbx_${first.child.pid}_%`])).rows,
+  );
+  expect(leftDbs).toEqual([]);
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(0);
 });
 
 test('a configuration error exits 2, naming the file and field', async () => {

@@ -60,6 +60,12 @@ export interface StateDir {
   pgDir: string;
   writeStatus(status: Omit<StatusJson, 'pid'>): void;
   writeEndpoints(endpoints: EndpointsJson): void;
+  /** Databases a previous owner created on an external server and never dropped (it was killed). */
+  staleDatabases?: { adminUrl: string; names: string[] };
+  /** Remember the databases we create on an external server, for the same reason. */
+  recordDatabases(adminUrl: string, names: string[]): void;
+  /** Remember the service processes, so that a successor can stop them if we die without stopping. */
+  recordChildren(children: { pid: number; argv: string[] }[]): void;
   /** Remove what this run wrote; with `keepStatus` the status file stays (a failed start's post-mortem). */
   release(opts?: { keepStatus?: boolean }): void;
 }
@@ -100,6 +106,27 @@ function stopStalePostgres(pgDir: string): void {
   rmSync(pgDir, { recursive: true, force: true });
 }
 
+function readCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Service processes of a sandbox that was killed: SIGKILL those still running the same command (not a reused pid). */
+function stopStaleChildren(file: string): void {
+  if (!existsSync(file)) return;
+  try {
+    for (const { pid, cmdline } of JSON.parse(readFileSync(file, 'utf8')) as { pid: number; cmdline: string }[]) {
+      if (pid && cmdline && isAlive(pid) && readCmdline(pid) === cmdline) process.kill(pid, 'SIGKILL');
+    }
+  } catch {
+    /* unreadable or already gone: nothing to stop */
+  }
+  rmSync(file, { force: true });
+}
+
 /** Take the state folder for this process, or throw SandboxBusyError if a live sandbox owns it. */
 export function acquireStateDir(dir: string): StateDir {
   mkdirSync(dir, { recursive: true });
@@ -125,10 +152,19 @@ export function acquireStateDir(dir: string): StateDir {
     pgDir: join(dir, 'pg'),
     writeStatus: (status) => writeJsonAtomic(state.statusFile, { pid: process.pid, ...status }),
     writeEndpoints: (endpoints) => writeJsonAtomic(state.endpointsFile, endpoints),
+    recordDatabases: (adminUrl, names) => writeJsonAtomic(join(dir, 'databases.json'), { adminUrl, names }),
+    recordChildren: (children) =>
+      writeJsonAtomic(
+        join(dir, 'children.json'),
+        // as /proc/<pid>/cmdline shows it once the child has exec'd: argv joined and ended by NULs
+        children.map((c) => ({ pid: c.pid, cmdline: `${c.argv.join('\0')}\0` })),
+      ),
     release(opts = {}) {
       rmSync(state.endpointsFile, { force: true });
       if (!opts.keepStatus) rmSync(state.statusFile, { force: true });
       rmSync(state.pgDir, { recursive: true, force: true });
+      rmSync(join(dir, 'children.json'), { force: true });
+      rmSync(join(dir, 'databases.json'), { force: true });
       if (readLockPid(lockFile) === process.pid) rmSync(lockFile, { force: true });
       try {
         if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
@@ -139,6 +175,16 @@ export function acquireStateDir(dir: string): StateDir {
   };
   // Leftovers of a previous owner that did not stop cleanly.
   rmSync(state.endpointsFile, { force: true });
+  stopStaleChildren(join(dir, 'children.json'));
   stopStalePostgres(state.pgDir);
+  const staleDbs = join(dir, 'databases.json');
+  if (existsSync(staleDbs)) {
+    try {
+      state.staleDatabases = JSON.parse(readFileSync(staleDbs, 'utf8')) as { adminUrl: string; names: string[] };
+    } catch {
+      /* unreadable: nothing to drop */
+    }
+    rmSync(staleDbs, { force: true });
+  }
   return state;
 }

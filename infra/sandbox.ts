@@ -286,6 +286,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const track = (proc: ServiceProcess): void => {
     procs.push(proc);
+    state.recordChildren(procs.map((p) => ({ pid: p.pid, argv: p.child.spawnargs })));
     void proc.exited.then(({ exitCode, signal }) => {
       if (phase !== 'stopping') onUnexpectedExit(proc, exitCode, signal);
     });
@@ -337,6 +338,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stage('postgres', `embedded, port ${pg.port}`);
     }
     const admin = adminUrl;
+    // what a killed predecessor on this state folder left on the same server
+    if (!pg && state.staleDatabases?.adminUrl === admin) {
+      for (const name of state.staleDatabases.names) await dropDatabase(admin, name).catch(() => undefined);
+    }
     const { inUse, max } = await withClient(admin, async (c) => ({
       max: Number((await c.query<{ max_connections: string }>('SHOW max_connections')).rows[0]?.max_connections ?? 100),
       inUse: Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity')).rows[0]?.n ?? 0),
@@ -352,12 +357,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stage('seed', `template ${templates.seeded}`, 0);
     } else {
       ownDatabases.push(`${prefix}_migrated`, `${prefix}_seeded`);
+      if (!pg) state.recordDatabases(admin, [...ownDatabases, runDbs.seeded, runDbs.empty]);
       templates = await prepareTemplates(admin, prefix, (name, ms) => stage(name, undefined, ms));
     }
     aborted(options.signal, 'seed');
 
     // databases: this run's clones
     ownDatabases.push(runDbs.seeded, runDbs.empty);
+    if (!pg) state.recordDatabases(admin, ownDatabases);
     const [seededUrl, emptyUrl] = await Promise.all([
       createDatabase(admin, runDbs.seeded, templates.seeded),
       createDatabase(admin, runDbs.empty, templates.migrated),
