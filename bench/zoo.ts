@@ -9,8 +9,10 @@
  * on the correct platform, every suite. Peers: against the bug's service only (their tests are
  * per spec), each after the databases are reset to their seeded state.
  */
-import { BUGS, type Bug } from './bug-zoo/bugs';
-import { log, mdTable, resetDatabases, runOurSuites, startZooSandbox, type BenchSandbox, type SuiteRun } from './lib';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Bug } from './bug-zoo/bugs';
+import { log, mdTable, SCRATCH, resetDatabases, runOurSuites, startZooSandbox, type BenchSandbox, type SuiteRun } from './lib';
 import { runPeer, SERVICES, type PeerId, type PeerRun } from './peers';
 
 export interface ZooOptions {
@@ -46,6 +48,7 @@ export async function withSandbox<T>(label: string, bug: string | undefined, fn:
 }
 
 export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
+  rmSync(join(SCRATCH, 'peers', 'generated-cache'), { recursive: true, force: true });
   if (!opts.clean) log(`[zoo] correct platform: our suites, then ${opts.peers.join(', ') || 'no peers'} on ${SERVICES.join(', ')}`);
   const clean = opts.clean ?? await withSandbox('clean', undefined, async (sb) => {
     const ours = await runOurSuites(sb, 'zoo-clean');
@@ -71,7 +74,7 @@ export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
       const peers: PeerRun[] = [];
       for (const peer of opts.zooPeers) {
         await resetDatabases(sb);
-        peers.push(await runPeer(peer, bug.service, sb.endpoints.services[bug.service]?.baseUrl ?? '', `zoo-${bug.id}`));
+        peers.push(await runPeer(peer, bug.service, sb.endpoints.services[bug.service]?.baseUrl ?? '', `zoo-${bug.id}`, true));
       }
       return { bug: bug.id, service: bug.service, sandboxUpMs: sb.upMs, ours, peers };
     });
