@@ -1,7 +1,7 @@
 import { startTestService, type TestService } from '../../infra/testing/test-service';
 import { withClient } from '../../infra/db/databases';
 import * as ids from '../../seed/ids/registry';
-import { contractProblems } from './contract-check';
+import { contractCheckFor } from '../../infra/testing/contract-check';
 
 /**
  * The registry's contract-critical behaviour against a real, seeded database of its own: every
@@ -23,9 +23,11 @@ afterAll(async () => {
 });
 
 /** A request whose reply must conform to the document (documented status, valid body). */
+const contract = contractCheckFor('registry');
+
 async function call(operationId: string, method: string, path: string, body?: unknown, on: TestService = svc) {
   const reply = await on.request(method, path, body);
-  expect({ operationId, status: reply.status, problems: contractProblems(operationId, reply) }).toEqual({
+  expect({ operationId, status: reply.status, problems: contract.problems(operationId, reply) }).toEqual({
     operationId,
     status: reply.status,
     problems: [],

@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import { withClient } from '../../infra/db/databases';
 import { startTestService, type TestService } from '../../infra/testing/test-service';
 import { riskFixtures } from '../../seed/fixtures/risk';
 import * as ids from '../../seed/ids';
-import { ContractChecker } from './contract-check';
+import { contractCheckFor } from '../../infra/testing/contract-check';
 
 /**
  * The risk engine's contract against a real, seeded database: every response is checked against
@@ -11,7 +10,7 @@ import { ContractChecker } from './contract-check';
  * (lifecycle trigger, lockout window, notional limit) map to their documented statuses.
  * Tests run in order: reads of seeded rows first, then writes on rows the tests create.
  */
-const contract = new ContractChecker(resolve(__dirname, '..', '..', 'openapi', 'risk.yaml'));
+const contract = contractCheckFor('risk');
 let svc: TestService;
 let empty: TestService;
 
@@ -25,8 +24,7 @@ afterAll(async () => {
 /** A request whose response must match the contract; returns status and body. */
 async function call(method: string, path: string, body?: unknown, on: TestService = svc) {
   const res = await on.request(method, path, body);
-  const violation = contract.check(method, path, res.status, res.body, res.contentType);
-  if (violation) throw new Error(`${method} ${path} -> ${res.status}: ${JSON.stringify(violation)} body=${JSON.stringify(res.body)}`);
+  contract.expect({ method, path }, res);
   return res;
 }
 

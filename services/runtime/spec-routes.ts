@@ -34,10 +34,10 @@ export interface Route {
 type Json = Record<string, unknown>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 // A URN needs a namespace id and a specific part (urn:<nid>:<nss>): fast-uri refuses 'urn:service-spec'.
-const SPEC_ID = 'urn:harness:service-spec';
+export const SPEC_ID = 'urn:harness:service-spec';
 
 /** Point local refs (`#/components/...`) at the spec registered in ajv under SPEC_ID. */
-function rebaseRefs(schema: unknown): unknown {
+export function rebaseRefs(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(rebaseRefs);
   if (schema === null || typeof schema !== 'object') return schema;
   const out: Json = {};
@@ -47,7 +47,7 @@ function rebaseRefs(schema: unknown): unknown {
   return out;
 }
 
-function resolveLocal(doc: Json, node: unknown): Json {
+export function resolveLocal(doc: Json, node: unknown): Json {
   let cur = node as Json;
   for (let guard = 0; typeof cur?.$ref === 'string' && guard < 20; guard++) {
     const pointer = (cur.$ref as string).replace(/^#\//, '').split('/');
@@ -132,7 +132,7 @@ function lazyValidators(make: {
  * ~0.3 s of CPU, JSON.parse of the same well under 1 ms, and the sandbox starts eight service
  * processes at once. The cache lives in the OS temp folder; a changed document has a new hash.
  */
-function loadSpec(specFile: string): Json {
+export function loadSpec(specFile: string): Json {
   const text = readFileSync(specFile, 'utf8');
   const cacheDir = join(tmpdir(), 'harness-spec-cache');
   const cacheFile = join(cacheDir, `${createHash('sha256').update(text).digest('hex')}.json`);

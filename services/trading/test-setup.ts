@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { startTestService, type TestService } from '../../infra/testing/test-service';
-import { createContractCheck } from './contract-check';
+import { contractCheckFor } from '../../infra/testing/contract-check';
 
-const check = createContractCheck(resolve(__dirname, '..', '..', 'openapi', 'trading.yaml'));
+const contract = contractCheckFor('trading');
 
 export interface TradingHarness {
   svc: TestService;
@@ -30,7 +29,7 @@ export async function startTrading(opts: { seeded?: boolean } = {}): Promise<Tra
       if (res.status !== 204 && !res.contentType.startsWith('application/json')) {
         throw new Error(`${operationId} ${res.status}: content-type ${res.contentType}, body ${String(res.body).slice(0, 200)}`);
       }
-      check(operationId, res.status, res.body);
+      contract.expect(operationId, { status: res.status, body: res.body });
       return { status: res.status, body: res.body };
     },
     async count(table, where, params = []) {
