@@ -9,11 +9,11 @@
  * Results: printed, and written to bench/results/gate-bench.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { defineService } from '../harness/runtime';
 
@@ -130,8 +130,11 @@ async function main(): Promise<void> {
     console.log(`per request, microseconds (median of ${overhead.rounds} rounds of ${overhead.requests}):`);
     console.table(overhead);
   }
-  mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(REPO, 'bench', 'results', 'gate-bench.json'), `${JSON.stringify(result, null, 2)}\n`);
+  // a partial run (--skip-*) keeps the other part's last results
+  const file = join(REPO, 'bench', 'results', 'gate-bench.json');
+  mkdirSync(dirname(file), { recursive: true });
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(file, `${JSON.stringify({ ...previous, ...result }, null, 2)}\n`);
 }
 
 void main();
