@@ -63,11 +63,31 @@ test("registry POST /companies/{companyId}/sources returns 201 for a valid body"
     "operationId": "createCompanySource",
     "method": "post",
     "path": "/companies/{companyId}/sources",
-    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "params": { "path": { "companyId": { "created": { "field": "id" } } } },
     "body": {
       "contentType": "application/json",
       "value": { "kind": "RSS", "url": "https://feeds.example.com/aapl.rss" },
       "unique": [{ "pointer": "/url", "maxLength": 2000, "pattern": "^https?://[^\\s]+$" }],
+    },
+    "create": {
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
     },
   });
 });

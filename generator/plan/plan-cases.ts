@@ -77,26 +77,48 @@ function planOk(ir: ServiceIr, op: OperationIr, status: string, options: PlanOpt
   const overrides: Record<string, ValueSource> = Object.create(null) as Record<string, ValueSource>;
   if (mutatesItem) {
     if (!op.itemIdParam) return { ok: false, reason: `${op.method.toUpperCase()} ${op.path} changes a shared record that no test created; cover it in a hand-written suite` };
-    const creator = ir.operations.find((o) => o.role === 'create' && o.path === op.collectionPath);
-    if (!creator) return { ok: false, reason: `no POST ${op.collectionPath ?? op.path} to create a record of its own (success cases of ${op.method.toUpperCase()} act only on records the test created)` };
-    const createStatus = creator.responses.find((r) => /^2\d\d$/.test(r.status));
-    if (!createStatus) return { ok: false, reason: `POST ${creator.path} documents no 2xx response` };
-    const request = planRequest(ir, creator, options, {});
-    if (!request.ok) return { ok: false, reason: `cannot create a record first: ${request.reason}` };
-    const fixedRefs = referenceFields(ir, creator, request.value);
-    if (creator.responses.some((r) => r.status === '409') && fixedRefs.length > 0) {
-      return {
-        ok: false,
-        reason: `POST ${creator.path} documents 409 and its body refers to other records (${fixedRefs.join(', ')}) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite`,
-      };
+    const first = planCreateFirst(ir, op.collectionPath ?? op.path, op.itemIdParam, options);
+    if (!first.ok) return { ok: false, reason: first.reason.replace('{method}', op.method.toUpperCase()) };
+    create = first.value.create;
+    overrides[op.itemIdParam] = first.value.source;
+  } else if (op.role === 'create' && op.itemIdParam) {
+    // A child created under a seeded parent would change what other tests read of that parent:
+    // create a parent of its own when that can be done reliably, else use a known one.
+    const segments = op.path.split('/').filter(Boolean);
+    const parentCollection = '/' + segments.slice(0, segments.indexOf(`{${op.itemIdParam}}`)).join('/');
+    const first = planCreateFirst(ir, parentCollection, op.itemIdParam, options);
+    if (first.ok) {
+      create = first.value.create;
+      overrides[op.itemIdParam] = first.value.source;
     }
-    create = { ...request.value, expect: createStatus.status };
-    const createdSchema = resolveRecord(ir.document, createStatus.schema);
-    overrides[op.itemIdParam] = { created: { field: pickIdField(ir.document, createdSchema, op.itemIdParam) } };
   }
   const request = planRequest(ir, op, options, overrides);
   if (!request.ok) return request;
   return { ok: true, value: { kind: 'ok', phase: 'seeded', expect: status, ...request.value, ...(create ? { create } : {}) } };
+}
+
+/** The POST that creates the record a case acts on, and where the case finds the new id. */
+function planCreateFirst(
+  ir: ServiceIr,
+  collection: string,
+  idParam: string,
+  options: PlanOptions,
+): Resolved<{ create: NonNullable<BaselineCase['create']>; source: ValueSource }> {
+  const creator = ir.operations.find((o) => o.role === 'create' && o.path === collection);
+  if (!creator) return { ok: false, reason: `no POST ${collection} to create a record of its own (success cases of {method} act only on records the test created)` };
+  const createStatus = creator.responses.find((r) => /^2\d\d$/.test(r.status));
+  if (!createStatus) return { ok: false, reason: `POST ${creator.path} documents no 2xx response` };
+  const request = planRequest(ir, creator, options, {});
+  if (!request.ok) return { ok: false, reason: `cannot create a record first: ${request.reason}` };
+  const fixedRefs = referenceFields(ir, creator, request.value);
+  if (creator.responses.some((r) => r.status === '409') && fixedRefs.length > 0) {
+    return {
+      ok: false,
+      reason: `POST ${creator.path} documents 409 and its body refers to other records (${fixedRefs.join(', ')}) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite`,
+    };
+  }
+  const createdSchema = resolveRecord(ir.document, createStatus.schema);
+  return { ok: true, value: { create: { ...request.value, expect: createStatus.status }, source: { created: { field: pickIdField(ir.document, createdSchema, idParam) } } } };
 }
 
 function planNotFound(ir: ServiceIr, op: OperationIr, options: PlanOptions): Resolved<BaselineCase> {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { BaselineCase, RequestPlan, UniqueString, ValueSource } from './case-types';
 import { checkResponse } from './check-response';
 import type { LoadedContract } from './contract';
@@ -23,6 +24,11 @@ interface Context {
 /** Discovered ids per worker: seeded lists do not change under read-only cases. */
 const discovered = new Map<string, unknown>();
 let uniqueCounter = 0;
+/**
+ * Jest reloads this module for every test file in a worker (same pid), so the counter alone would
+ * repeat across files: a random prefix per module load keeps values distinct across files and workers.
+ */
+const uniquePrefix = randomInt(36 ** 4, 36 ** 5).toString(36);
 
 /**
  * Execute one generated baseline case: create the record it acts on (if any), resolve its values,
@@ -134,8 +140,8 @@ function makeUnique(body: unknown, u: UniqueString): void {
   const current = getAtPointer(body, u.pointer);
   if (typeof current !== 'string') return;
   uniqueCounter += 1;
-  const token = `${process.pid.toString(36)}${uniqueCounter.toString(36)}`;
-  const letters = toLetters(process.pid * 1000 + uniqueCounter);
+  const token = `${uniquePrefix}${uniqueCounter.toString(36)}`;
+  const letters = toLetters(parseInt(uniquePrefix, 36) * 1000 + uniqueCounter);
   const max = u.maxLength ?? 200;
   const fit = (base: string, suffix: string) => (base.length + suffix.length <= max ? base + suffix : base.slice(0, Math.max(0, max - suffix.length)) + suffix).slice(0, max);
   const candidates = [fit(current, `-${token}`), fit(current, token), fit(current, token.toUpperCase()), fit(current.slice(0, 1), letters), fit('', letters)];
