@@ -131,6 +131,8 @@ async function runGate(options: GateOptions): Promise<number> {
   const config = loadConfig();
   const node = process.execPath;
   const env: NodeJS.ProcessEnv = { ...process.env };
+  // children run in the repository root: a relative HARNESS_CONFIG must still name the same file
+  if (env.HARNESS_CONFIG) env.HARNESS_CONFIG = config.file;
   log(`[gate] config ${relative(process.cwd(), config.file) || config.file}: ${config.services.map((s) => s.name).join(', ')}${config.sandbox ? '' : ' (sandbox: false)'}`);
   stopOnSignals();
 
