@@ -73,3 +73,16 @@ test('importing the generated modules and running every generated test never set
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
 });
+
+test('control: the same payloads do run when spliced into code without the helpers', async () => {
+  const { loadSpec } = await import('../load/load-spec');
+  const spec = await loadSpec(join(FIXTURES, 'hostile', 'spec.yaml'));
+  const key = Object.keys(spec.document.paths as object).find((k) => k.includes('`'))!;
+  try {
+    // What a template literal in generated code would do with the raw path key (orval's CVEs).
+    new Function(`return \`${key.replace(/`/g, '')}\`;`)();
+    expect(marker.__pwned).toBe(1);
+  } finally {
+    delete marker.__pwned;
+  }
+});
