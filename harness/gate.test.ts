@@ -75,3 +75,30 @@ describe('gate with HARNESS_CONFIG and sandbox: false', () => {
     }
   }, 60_000);
 });
+
+describe('gate with a sandbox that loses a service mid-run', () => {
+  it('stops the tests within seconds and names the service', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harness-gate-'));
+    try {
+      mkdirSync(join(dir, 'gen', 'fake'), { recursive: true });
+      copyFileSync(join(__dirname, 'jest', 'fixtures', 'slow-suite.ts'), join(dir, 'gen', 'fake', 'slow.test.ts'));
+      writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: true, services: [{ name: 'fake', spec: 'fake.yaml' }] }));
+      const fake = [process.execPath, '--import', 'tsx', join(__dirname, 'jest', 'fixtures', 'fake-sandbox.ts'), '--state-dir', '{stateDir}', '--die-after', '1500'];
+      const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify(fake) };
+      for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
+      const started = Date.now();
+      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'gate-cli.ts'), '--no-generate'], { cwd: REPO, env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect(code).toBe(1);
+      expect(Date.now() - started).toBeLessThan(20_000); // the suite alone would take 25 s
+      expect(stdout).toMatch(/^gate FAILED: tests did not report \(service "fake" \(seeded\) died during the tests\)/);
+      expect(stderr).toContain('service "fake" (seeded instance) died (killed by SIGKILL); last log lines:\nfake listening');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

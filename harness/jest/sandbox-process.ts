@@ -37,8 +37,19 @@ export interface RunningSandbox {
 
 const LOG_TAIL_LINES = 30;
 
-/** The default command: the infra helper's CLI, run by node with tsx as the loader (one process, no wrapper). */
-export function buildSandboxCommand(stateDir: string): string[] {
+/**
+ * The sandbox command: `HARNESS_SANDBOX_COMMAND` (a JSON array; `{stateDir}` is substituted) for
+ * any program that keeps contract 2, else the infra helper's CLI run by node with tsx as the
+ * loader (one process, no wrapper).
+ */
+export function buildSandboxCommand(stateDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.HARNESS_SANDBOX_COMMAND) {
+    const argv: unknown = JSON.parse(env.HARNESS_SANDBOX_COMMAND);
+    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
+      throw new Error('HARNESS_SANDBOX_COMMAND must be a JSON array of strings, e.g. ["node", "my-sandbox.js", "--state-dir", "{stateDir}"]');
+    }
+    return argv.map((a) => a.replaceAll('{stateDir}', stateDir));
+  }
   return [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'infra', 'sandbox-cli.ts'), '--state-dir', stateDir, '--exit-on-stdin-close'];
 }
 
