@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadSpec } from '../load/load-spec';
 import { FIXTURES } from './fixture-config';
 
 /**
@@ -75,7 +76,6 @@ test('importing the generated modules and running every generated test never set
 });
 
 test('control: the same payloads do run when spliced into code without the helpers', async () => {
-  const { loadSpec } = await import('../load/load-spec');
   const spec = await loadSpec(join(FIXTURES, 'hostile', 'spec.yaml'));
   const key = Object.keys(spec.document.paths as object).find((k) => k.includes('`'))!;
   try {
