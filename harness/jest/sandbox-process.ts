@@ -5,9 +5,10 @@ import { readEndpointsFile, readSandboxStatus, type EndpointsFile } from '../end
 
 /**
  * The sandbox as a child process (contract 2): `node --import tsx infra/sandbox-cli.ts
-* --state-dir <dir> --exit-on-stdin-close` writes `<dir>/endpoints.json` once every instance is healthy and keeps
- * `<dir>/status.json` current. It stops everything on SIGTERM/SIGINT or when its stdin closes,
- * so even a parent killed with SIGKILL leaves nothing behind: the pipe we hold closes with us.
+ * --state-dir <dir> --exit-on-stdin-close` writes `<dir>/endpoints.json` once every instance is
+ * healthy and keeps `<dir>/status.json` current. It stops everything on SIGTERM/SIGINT or when
+ * its stdin closes, so even a parent killed with SIGKILL leaves nothing behind: the pipe we hold
+ * closes with us. Its output goes to `<dir>/sandbox.log`, followed line by line.
  */
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -17,7 +18,7 @@ export interface StartSandboxOptions {
   stateDir: string;
   /** Give up (and stop the child) when endpoints.json has not appeared by then. Default 90 s. */
   timeoutMs?: number;
-  /** Each line the sandbox prints (stdout and stderr), e.g. its stage timings. */
+  /** Each line the sandbox prints (stdout and stderr, through its log file), e.g. its stage timings. */
   onLine?: (line: string) => void;
   /** Command to run instead of the sandbox CLI (tests use a fake); `{stateDir}` is substituted. */
   command?: string[];
