@@ -152,7 +152,7 @@ describe('registry', () => {
     expect(ok(registry, await registry.seeded.GET('/companies/{companyId}/competitors', { params: { path } }), 200)).toStrictEqual([]);
   });
 
-  test('watchlist: create, replace, read back equal, the list shows the new name, a taken name 409, delete then 404', async () => {
+  test('watchlist: create, replace, read back equal, the list shows the new name, a taken name 409 (replace and create), delete then 404', async () => {
     const wl = await fx.watchlist('first description');
     const path = { watchlistId: wl.id };
     expect(ok(registry, await registry.seeded.GET('/watchlists/{watchlistId}', { params: { path } }), 200)).toStrictEqual(wl);
@@ -164,6 +164,8 @@ describe('registry', () => {
     expect(all.filter((w) => w.id === wl.id)).toStrictEqual([replaced]);
     const other = await fx.watchlist();
     fails(registry, await registry.seeded.PUT('/watchlists/{watchlistId}', { params: { path: { watchlistId: other.id } }, body: { name } }), 409);
+    fails(registry, await registry.seeded.POST('/watchlists', { body: { name } }), 409);
+    expect(await count('watchlists', 'name = $1', [name])).toBe(1);
     ok(registry, await registry.seeded.DELETE('/watchlists/{watchlistId}', { params: { path } }), 204);
     fails(registry, await registry.seeded.GET('/watchlists/{watchlistId}', { params: { path } }), 404);
   });

@@ -26,7 +26,7 @@ import { trading } from '../generated/trading/client';
 import * as id from '../seed/ids';
 import { closeDb, sql } from './support/db';
 import { apiForm, expected, fixtureRows } from './support/fixtures';
-import { allPages as all, ids, ok, seededOnly } from './support/http';
+import { allPages as all, fails, ids, ok, seededOnly } from './support/http';
 
 afterAll(closeDb);
 
@@ -156,6 +156,10 @@ describe('risk', () => {
     const got = ok(risk, await risk.seeded.GET('/snapshots', { params: { query: { from: '2026-01-03', to: '2026-01-06' } } }), 200);
     expect(got.map((s) => s.snapshotDate)).toEqual(['2026-01-05', '2026-01-06']);
     expect(ids(got)).toEqual([id.RISK_SNAPSHOT_2026_01_05, id.RISK_SNAPSHOT_2026_01_06]);
+  });
+
+  test('a reversed snapshot date range is a 400, not an empty list', async () => {
+    fails(risk, await risk.seeded.GET('/snapshots', { params: { query: { from: '2026-01-06', to: '2026-01-02' } } }), 400);
   });
 
   test('approval status and ticker filters return exactly the seeded ids', async () => {
