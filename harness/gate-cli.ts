@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, configPath, loadConfig } from './config';
 import type { ResolvedConfig } from './config-types';
@@ -169,6 +169,11 @@ async function runGate(options: GateOptions): Promise<number> {
       stages.push(...timings);
       env.HARNESS_ENDPOINTS = sandbox.endpointsFile;
       env.HARNESS_SANDBOX_STATUS = sandbox.statusFile;
+    }
+    if (env.HARNESS_ENDPOINTS && !env.HARNESS_SANDBOX_STATUS) {
+      // a sandbox started by hand (`npm run sandbox`): its status.json sits beside endpoints.json
+      const status = join(dirname(resolve(env.HARNESS_ENDPOINTS)), 'status.json');
+      if (existsSync(status)) env.HARNESS_SANDBOX_STATUS = status;
     }
     const callsDir = resolveCallsDir(config, env);
     clearRecordedCalls(callsDir);
