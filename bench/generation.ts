@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { log, mdTable, PEERS, REPO, runTimed, SCRATCH, stat, type Timed } from './lib';
 import { startSynthService, synthSpec } from './synth';
 
@@ -86,15 +87,26 @@ export async function runGeneration(opts: { runs: number; large: boolean; largeR
   return samples;
 }
 
+function countOperations(file: string): number {
+  try {
+    const doc = parse(readFileSync(file, 'utf8')) as { paths?: Record<string, Record<string, unknown>> };
+    return Object.values(doc.paths ?? {}).reduce((a, item) => a + Object.keys(item).filter((k) => ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'].includes(k)).length, 0);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export function generationMarkdown(samples: GenSample[]): string {
   const rows: (string | number)[][] = [];
+  const smallOps = countOperations(SMALL_SPEC);
+  const largeOps = existsSync(GITHUB_SPEC) ? countOperations(GITHUB_SPEC) : Number.NaN;
   for (const spec of ['small', 'large']) {
     for (const tool of GEN_TOOLS) {
       const xs = samples.filter((s) => s.spec === spec && s.tool === tool);
       if (xs.length === 0) continue;
       const good = xs.filter((s) => s.ok);
       rows.push([
-        spec === 'small' ? 'small: openapi/trading.yaml (24 operations)' : "large: GitHub's api.github.com.json (@octokit/openapi, 13 MB)",
+        spec === 'small' ? `small: openapi/trading.yaml (${smallOps} operations)` : `large: GitHub's api.github.com.json (@octokit/openapi 23.0.2, 13 MB, ${largeOps} operations)`,
         tool,
         good.length ? stat(good.map((s) => s.wallMs / 1000), 2) : 'failed',
         good.length ? stat(good.map((s) => s.peakRssMb), 0) : '',

@@ -16,14 +16,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { BUGS } from './bug-zoo/bugs';
 import { generationMarkdown, runGeneration, runScale, scaleMarkdown, GEN_TOOLS, type GenTool } from './generation';
 import { BENCH, loadNote, log, mdTable, median, REPO, RESULTS, resetDatabases, runOurSuites, stat, writeResult } from './lib';
 import { installPeers, PEER_NOTES, runPeer, SERVICES, TEST_PEERS, type PeerId, type PeerRun } from './peers';
-import { runZoo, withSandbox, zooMarkdown, type VariantResult } from './zoo';
+import { runZoo, withSandbox, zooMarkdown, type VariantResult, type ZooOptions } from './zoo';
 
 /** Specmatic takes about a minute per service here: measured in fewer rounds (--slow-runs) to keep the full run under 15 minutes. */
 const SLOW_PEERS: PeerId[] = ['specmatic'];
@@ -39,6 +39,7 @@ interface Options {
   zooPeers?: string;
   peers?: string;
   slowRuns?: string;
+  suffix?: string;
 }
 
 let START_LOAD = '';
@@ -163,6 +164,29 @@ async function testRunSection(runs: number, peers: PeerId[], slowRuns: number): 
   return { md, clean: clean as VariantResult, rounds };
 }
 
+/**
+ * Copy each table written by this run into bench/README.md, between `<!-- bench:NAME -->` and
+ * `<!-- /bench:NAME -->` (the one-line conclusions beside them are written by hand).
+ */
+function refreshReadme(names: string[]): void {
+  const readme = join(BENCH, 'README.md');
+  if (!existsSync(readme)) return;
+  let text = readFileSync(readme, 'utf8');
+  for (const name of names) {
+    const file = join(RESULTS, `${name}.md`);
+    if (!existsSync(file)) continue;
+    // drop the page title and the section heading: the README has its own
+    const body = readFileSync(file, 'utf8').split('\n').filter((l) => !/^#{1,2} /.test(l)).join('\n').trim();
+    const open = `<!-- bench:${name} -->`;
+    const close = `<!-- /bench:${name} -->`;
+    const a = text.indexOf(open);
+    const b = text.indexOf(close);
+    if (a < 0 || b < a) continue;
+    text = `${text.slice(0, a + open.length)}\n${body.replace(/^### /gm, '#### ')}\n${text.slice(b)}`;
+  }
+  writeFileSync(readme, text);
+}
+
 async function main(): Promise<void> {
   const opts = new Command('bench')
     .option('--quick', 'smoke run: one run each, three bugs, no large spec')
@@ -171,6 +195,7 @@ async function main(): Promise<void> {
     .option('--bugs <ids>', 'bug ids for the zoo (default all, quick 3)')
     .option('--peers <ids>', `peers for the test run (default ${TEST_PEERS.join(',')})`)
     .option('--slow-runs <n>', 'rounds for the slow peers (specmatic) in the test run (default 1)')
+    .option('--suffix <s>', 'write results/<name>-<s>.md and leave README.md alone (a side run)')
     .option('--zoo-peers <ids>', 'peers run against every bug variant (default: all peers but specmatic; quick: dredd)')
     .parse(process.argv)
     .opts<Options>();
@@ -191,8 +216,8 @@ async function main(): Promise<void> {
     const pkg = { stepci: 'stepci', 'portman-newman': '@apideck/portman', dredd: 'dredd', specmatic: 'specmatic' }[p];
     return !peerStatus[pkg] && !(p === 'portman-newman' && peerStatus.newman);
   };
-  const peers = ((opts.peers?.split(',') ?? TEST_PEERS) as PeerId[]).filter(available);
-  const zooPeers = ((opts.zooPeers?.split(',') ?? (quick ? ['dredd'] : TEST_PEERS.filter((p) => p !== 'specmatic'))) as PeerId[]).filter(available);
+  const peers = ((opts.peers?.split(',') ?? TEST_PEERS) as PeerId[]).filter((p) => p && available(p));
+  const zooPeers = ((opts.zooPeers?.split(',') ?? (quick ? ['dredd'] : TEST_PEERS.filter((p) => p !== 'specmatic'))) as PeerId[]).filter((p) => p && available(p));
   const timings: Record<string, number> = {};
   const time = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
@@ -204,11 +229,16 @@ async function main(): Promise<void> {
     }
   };
 
+  const written: string[] = [];
+  const result = (name: string, md: string, raw: unknown) => {
+    writeResult(opts.suffix ? `${name}-${opts.suffix}` : name, md, raw);
+    if (!opts.suffix) written.push(name);
+  };
   let clean: VariantResult | undefined;
   if (only.has('testrun')) {
     const tr = await time('testrun', () => testRunSection(runs, peers, Number(opts.slowRuns ?? 1)));
     clean = tr.clean;
-    writeResult('test-run', header('Test run: ours vs peers', started) + tr.md, tr.rounds);
+    result('test-run', header('Test run: ours vs peers', started) + tr.md, tr.rounds);
   }
   if (only.has('zoo')) {
     const ids = opts.bugs?.split(',') ?? (quick ? ['unknown-id-500', 'html-error-page', 'round-trip-ignores-field'] : BUGS.map((b) => b.id));
@@ -218,23 +248,25 @@ async function main(): Promise<void> {
       return b;
     });
     // the clean baseline must include every zoo peer
-    const zooOpts = { bugs, peers: clean ? peers : zooPeers, zooPeers, ...(clean ? { clean } : {}) };
+    const zooOpts: ZooOptions = { bugs, peers: clean ? peers : zooPeers, zooPeers, ...(clean ? { clean } : {}) };
+    zooOpts.onProgress = (partial) => writeResult(`bug-zoo${opts.suffix ? `-${opts.suffix}` : ''}`, header('Fault detection: the bug zoo', started) + zooMarkdown(partial, zooOpts), partial);
     const res = await time('zoo', () => runZoo(zooOpts));
-    writeResult('bug-zoo', header('Fault detection: the bug zoo', started) + zooMarkdown(res, zooOpts), res);
+    result('bug-zoo', header('Fault detection: the bug zoo', started) + zooMarkdown(res, zooOpts), res);
   }
   if (only.has('gate')) {
     const md = await time('gate', () => gateSection(runs, quick));
-    writeResult('gate', header('Our gate by stage, and the floor', started) + md, {});
+    result('gate', header('Our gate by stage, and the floor', started) + md, {});
   }
   if (only.has('gen')) {
     const tools: GenTool[] = GEN_TOOLS.filter((t) => t.startsWith('ours') || t === 'openapi-typescript' || !peerStatus[t]);
     const samples = await time('gen', () => runGeneration({ runs, large: !quick, largeRuns: runs, tools }));
-    writeResult('generation', header('Generation: ours vs openapi-typescript, orval, Portman', started) + generationMarkdown(samples), samples);
+    result('generation', header('Generation: ours vs openapi-typescript, orval, Portman', started) + generationMarkdown(samples), samples);
   }
   if (only.has('scale')) {
     const samples = await time('scale', () => runScale({ sizes: quick ? [10, 100] : [10, 100, 1000], runs, gate: true }));
-    writeResult('scale', header('Scale: synthetic specs', started) + scaleMarkdown(samples), samples);
+    result('scale', header('Scale: synthetic specs', started) + scaleMarkdown(samples), samples);
   }
+  refreshReadme(written);
   const total = (performance.now() - t0) / 1000;
   log(`[bench] done in ${total.toFixed(0)} s (${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}); ${loadNote()} at the end`);
   log(`[bench] tables in ${RESULTS}`);

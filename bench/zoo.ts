@@ -22,6 +22,8 @@ export interface ZooOptions {
   zooPeers: PeerId[];
   /** The correct platform's results, when the test-run bench already measured them. */
   clean?: VariantResult;
+  /** Called after each variant with the results so far (a long run leaves partial tables behind). */
+  onProgress?: (partial: ZooResult) => void;
 }
 
 export interface VariantResult {
@@ -92,6 +94,7 @@ export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
       detection.push({ bug: bug.id, service: bug.service, needs: bug.needs, tool: r.peer, caught, by: peerBy });
       log(`[zoo]   ${r.peer}: ${caught === null ? `error ${r.error}` : caught ? `CAUGHT (${peerBy[0] ?? `${r.failed} vs ${base?.failed} failures`})` : 'missed'}`);
     }
+    opts.onProgress?.({ clean, variants, detection });
   }
   return { clean, variants, detection };
 }
@@ -103,7 +106,8 @@ export function zooMarkdown(res: ZooResult, opts: ZooOptions): string {
     if (!d) return '–';
     return d.caught === null ? 'error' : d.caught ? 'caught' : '**missed**';
   };
-  const rows = opts.bugs.map((b) => [b.id, `${b.service} ${b.operationId}`, b.category, b.needs, ...tools.map((t) => mark(b.id, t))]);
+  const done = new Set(res.detection.map((d) => d.bug));
+  const rows = opts.bugs.filter((b) => done.has(b.id)).map((b) => [b.id, `${b.service} ${b.operationId}`, b.category, b.needs, ...tools.map((t) => mark(b.id, t))]);
   const totals = tools.map((t) => {
     const ds = res.detection.filter((d) => d.tool === t);
     return `${ds.filter((d) => d.caught).length}/${ds.length}`;
@@ -122,7 +126,7 @@ export function zooMarkdown(res: ZooResult, opts: ZooOptions): string {
   return [
     '## Fault detection: the bug zoo',
     '',
-    `${opts.bugs.length} variants, one contract bug each. "caught" = a test that passes on the correct platform fails on the variant. "needs": baseline = visible to per-operation contract checks; semantic = only a test that knows the behaviour (lifecycle, round-trip, seeded equality, filters, duplicates) can see it.`,
+    `${done.size} variants${done.size < opts.bugs.length ? ` (of ${opts.bugs.length}: a partial run)` : ''}, one contract bug each. "caught" = a test that passes on the correct platform fails on the variant. "needs": baseline = visible to per-operation contract checks; semantic = only a test that knows the behaviour (lifecycle, round-trip, seeded equality, filters, duplicates) can see it.`,
     '',
     mdTable(['bug', 'operation', 'category', 'needs', ...tools], rows),
     '',
