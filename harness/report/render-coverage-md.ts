@@ -102,7 +102,16 @@ function renderWith(report: CoverageReport, options: RenderOptions): string {
     `**${t.operationsCovered}/${t.operations}** operations with a tested status · **${t.documentedStatusesTested}/${t.documentedStatuses}** documented statuses tested (${pct(t.documentedStatusesTested, t.documentedStatuses)}) · **${t.undocumentedObserved}** undocumented statuses observed`,
     '',
   ];
-  for (const [name, ops] of groupByService(report.operations)) lines.push(...renderService(name, ops, options));
+  const groups = groupByService(report.operations);
+  if (groups.size > 1) {
+    lines.push('| service | operations with a tested status | documented statuses tested | undocumented observed |', '|---|---|---|---|');
+    for (const [name, ops] of groups) {
+      const s = summarizeCoverage(ops);
+      lines.push(`| ${escapeMdText(name)} | ${s.operationsCovered}/${s.operations} | ${s.documentedStatusesTested}/${s.documentedStatuses} (${pct(s.documentedStatusesTested, s.documentedStatuses)}) | ${s.undocumentedObserved} |`);
+    }
+    lines.push('');
+  }
+  for (const [name, ops] of groups) lines.push(...renderService(name, ops, options));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
