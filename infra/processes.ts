@@ -25,6 +25,8 @@ export interface ServiceProcessOptions {
   env: NodeJS.ProcessEnv;
   port: number;
   logFile: string;
+  /** Append to the log (a restart keeps what the first attempt said) instead of starting it afresh. */
+  appendLog?: boolean;
 }
 
 export interface ServiceProcess {
@@ -100,7 +102,7 @@ export function isAlive(pid: number): boolean {
 
 export function spawnService(opts: ServiceProcessOptions): ServiceProcess {
   mkdirSync(dirname(opts.logFile), { recursive: true });
-  const logFd = openSync(opts.logFile, 'w');
+  const logFd = openSync(opts.logFile, opts.appendLog ? 'a' : 'w');
   const [cmd, ...args] = opts.command as [string, ...string[]];
   let child: ChildProcess;
   try {

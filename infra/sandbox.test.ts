@@ -172,6 +172,23 @@ test('a service killed after the start is reported in status.json and as an even
   expect((await fetch(`${sandbox.services.alpha?.baseUrl}/health`)).status).toBe(200);
 });
 
+test('a service spawned before its database existed, and exited for it, is started once more', async () => {
+  // spawned at once, it finds no database and exits 1; after the databases stage it is respawned
+  const sandbox = await startSandbox({
+    config,
+    services: [fakeLaunch('eager', 'connect-at-start')],
+    stateDir: join(tmp, 'early'),
+    logsDir: join(tmp, 'early', 'logs'),
+    databaseUrl: adminUrl(), // own templates: migrate + seed take long enough for the first attempt to fail
+  });
+  running.push(sandbox);
+  expect(sandbox.instances).toHaveLength(2);
+  const log = readFileSync(join(tmp, 'early', 'logs', 'eager-seeded.log'), 'utf8');
+  expect(log).toMatch(/cannot reach the database[^]*listening on port/);
+  for (const i of sandbox.instances) expect((await fetch(`${i.baseUrl}/health`)).status).toBe(200);
+  expect(readStatus(sandbox.statusFile).dead).toEqual([]);
+});
+
 test('a service that ignores SIGTERM is killed after the grace period', async () => {
   const sandbox = await start('stubborn', [fakeLaunch('stubborn', 'ignore-term')], { stopGraceMs: 300 });
   const pids = sandbox.instances.map((i) => i.pid);
