@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config';
 import type { ResolvedConfig } from '../config-types';
 import { resolveCallsDir, resolveEndpoints } from '../endpoints';
@@ -63,6 +63,9 @@ export default async function globalSetup(): Promise<void> {
   if (process.env.HARNESS_ENDPOINTS) {
     if (!existsSync(process.env.HARNESS_ENDPOINTS)) throw new Error(`HARNESS_ENDPOINTS names ${process.env.HARNESS_ENDPOINTS}, which does not exist`);
     resolveEndpoints(config); // fails now, naming the service, rather than in every test
+    // a sandbox started by hand keeps its status.json beside endpoints.json: liveness for free
+    const status = join(dirname(resolve(process.env.HARNESS_ENDPOINTS)), 'status.json');
+    if (!process.env.HARNESS_SANDBOX_STATUS && existsSync(status)) process.env.HARNESS_SANDBOX_STATUS = status;
     return;
   }
   if (!config.sandbox) {
