@@ -71,6 +71,27 @@ describe('global setup, sandbox: false', () => {
   });
 });
 
+describe('global setup, HARNESS_ENDPOINTS already set (the gate or a sandbox started by hand)', () => {
+  it('uses the endpoints file, finds the status file beside it, and starts nothing', async () => {
+    const file = join(dir, 'harness.config.json');
+    writeFileSync(file, JSON.stringify({ sandbox: true, reportsDir: 'out', services: [{ name: 'ext', spec: 'ext.yaml' }] }));
+    writeFileSync(join(dir, 'endpoints.json'), JSON.stringify({ databaseUrl: 'postgres://x', services: { ext: { baseUrl: 'http://127.0.0.1:9', emptyBaseUrl: 'http://127.0.0.1:10' } } }));
+    writeFileSync(join(dir, 'status.json'), JSON.stringify({ pid: 1, state: 'ready', dead: [] }));
+    process.env.HARNESS_CONFIG = file;
+    process.env.HARNESS_ENDPOINTS = join(dir, 'endpoints.json');
+    await globalSetup();
+    expect(process.env.HARNESS_SANDBOX_STATUS).toBe(join(dir, 'status.json'));
+    expect(resolveEndpoints(loadConfig())).toEqual({ ext: { baseUrl: 'http://127.0.0.1:9', emptyBaseUrl: 'http://127.0.0.1:10' } });
+    await globalTeardown(); // nothing of ours to stop
+  });
+
+  it('names a missing endpoints file', async () => {
+    process.env.HARNESS_CONFIG = writeConfig('http://127.0.0.1:9');
+    process.env.HARNESS_ENDPOINTS = join(dir, 'nope.json');
+    await expect(globalSetup()).rejects.toThrow(`HARNESS_ENDPOINTS names ${join(dir, 'nope.json')}, which does not exist`);
+  });
+});
+
 describe('sandbox child process (contract 2)', () => {
   it('resolves once endpoints.json exists and leaves no process behind after stop', async () => {
     const lines: string[] = [];
