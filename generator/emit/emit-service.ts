@@ -32,6 +32,7 @@ export function emitServiceFiles(plan: ServicePlan): EmittedFile[] {
         specLabel: plan.specLabel,
         group: file.group,
         clientIdentifier: plan.clientIdentifier,
+        hasRunnable: file.tests.some((t) => !t.skipped),
         tests: file.tests.map((t) => ({ name: t.name, skipped: t.skipped ?? '', spec: t.spec ?? null })),
       }),
     });

@@ -1,0 +1,138 @@
+import { resolveRecord } from '../ir/resolve-node';
+import type { OperationIr, ParameterLocation, ServiceIr } from '../ir/types';
+import { isRecord } from '../spec-error';
+import type { RequestPlan, Scalar, ValueSource } from '../../harness/runtime/case-types';
+import { discoverSource, isConfigHeader, readValueFor, type Bindings, type Resolved } from './request-values';
+import { findUniqueStrings, sampleSchema, type SampleContext } from './sample-value';
+
+export interface PlanOptions {
+  service: string;
+  bindings: Bindings;
+  /** An empty instance exists at run time (sandbox, or `emptyBaseUrl` in the config). */
+  hasEmptyInstance: boolean;
+}
+
+
+type ParamValues = NonNullable<RequestPlan['params']>;
+
+/** Parameters and body of a request: overrides first, then read values; a sampled or example body. */
+export function planRequest(
+  ir: ServiceIr,
+  op: OperationIr,
+  options: PlanOptions,
+  overrides: Record<string, ValueSource>,
+  queryOverride: Record<string, ValueSource> = {},
+): Resolved<RequestPlan> {
+  const params: ParamValues = {};
+  for (const loc of ['path', 'query', 'header', 'cookie'] as ParameterLocation[]) {
+    const values = Object.create(null) as Record<string, ValueSource>;
+    for (const p of op.parameters[loc]) {
+      const forced = loc === 'path' ? overrides[p.name] : loc === 'query' ? queryOverride[p.name] : undefined;
+      if (forced) {
+        values[p.name] = forced;
+        continue;
+      }
+      if (!p.required || isConfigHeader(p)) continue;
+      const v = readValueFor(ir, op, p, options.bindings);
+      if (!v.ok) return v;
+      values[p.name] = v.value;
+    }
+    if (Object.keys(values).length > 0) params[loc] = values;
+  }
+  const plan: RequestPlan = { operationId: op.operationId, method: op.method, path: op.path, ...(Object.keys(params).length ? { params } : {}) };
+  if (op.body) {
+    const body = planBody(ir, op, options);
+    if (!body.ok) {
+      if (op.body.required) return body;
+    } else plan.body = body.value;
+  }
+  return { ok: true, value: plan };
+}
+
+function planBody(ir: ServiceIr, op: OperationIr, options: PlanOptions): Resolved<NonNullable<RequestPlan['body']>> {
+  const body = op.body!;
+  const ctx: SampleContext = { fill: [] };
+  const propertyValue = (name: string, schema: Record<string, unknown>): ValueSource | undefined => {
+    const bound = options.bindings[name];
+    if (bound !== undefined) return { value: bound };
+    // A parameter of the same name elsewhere in the spec documents an example: the same kind of value.
+    const example = parameterExamples(ir).get(name);
+    if (example !== undefined && schema.example === undefined) return { value: example };
+    // A reference to another record (`companyId`, format uuid): take one from its collection's list.
+    if (schema.format === 'uuid' && /.(Id|_id)$/.test(name)) {
+      const base = name.replace(/(Id|_id)$/, '').replace(/_/g, '-');
+      for (const candidate of [`${base}s`, `${base}es`, base.replace(/y$/, 'ies')]) {
+        const found = discoverSource(ir, `/${candidate}/{${name}}`, name, options.bindings);
+        if (found.ok && ir.operations.some((o) => o.path === `/${candidate}` && o.role === 'list')) return found.value;
+      }
+    }
+    return undefined;
+  };
+  let value: unknown;
+  if (body.example) value = body.example.value;
+  else {
+    const sampled = sampleSchema(ir.document, body.schema, { forRequest: true, propertyValue }, ctx);
+    if (!sampled.ok) return { ok: false, reason: `cannot sample a request body: ${sampled.reason}` };
+    value = sampled.value;
+  }
+  const unique = findUniqueStrings(ir.document, body.schema, value).filter((u) => !ctx.fill.some((f) => f.pointer === u.pointer) && !isReferenceField(ir, op, u.pointer));
+  return { ok: true, value: { contentType: body.contentType, value, ...(unique.length ? { unique } : {}), ...(ctx.fill.length ? { fill: ctx.fill } : {}) } };
+}
+
+/** Top-level body fields that point at other records (uuid ids): fixed values every create repeats. */
+export function referenceFields(ir: ServiceIr, op: OperationIr, plan: RequestPlan): string[] {
+  const value = plan.body?.value;
+  if (!op.body || !isRecord(value)) return [];
+  const schema = mergedObjectSchema(ir.document, op.body.schema);
+  return Object.keys(value).filter((k) => {
+    const prop = schema ? resolveRecord(ir.document, schema.properties[k]) : {};
+    return prop.format === 'uuid' || plan.body?.fill?.some((f) => f.pointer === `/${k}`);
+  });
+}
+
+/**
+ * A top-level body field named like a path parameter of another resource (`ticker` of
+ * `/market-prices/{ticker}` in an order) refers to that record: making it unique would break the
+ * reference. It is the record's own key when this collection has an item path with that name.
+ */
+function isReferenceField(ir: ServiceIr, op: OperationIr, pointer: string): boolean {
+  const field = pointer.split('/')[1];
+  if (!field || pointer.split('/').length !== 2) return false;
+  const isPathParamSomewhere = ir.operations.some((o) => o.parameters.path.some((p) => p.name === field));
+  if (!isPathParamSomewhere) return false;
+  return !ir.operations.some((o) => o.path === `${op.path}/{${field}}`);
+}
+
+const examplesByIr = new WeakMap<ServiceIr, Map<string, Scalar>>();
+
+/** Parameter examples by parameter name, across the whole spec (first in path/method order wins). */
+function parameterExamples(ir: ServiceIr): Map<string, Scalar> {
+  let map = examplesByIr.get(ir);
+  if (!map) {
+    map = new Map();
+    for (const op of ir.operations) {
+      for (const loc of ['path', 'query'] as const) {
+        for (const p of op.parameters[loc]) {
+          const v = p.example?.value;
+          if (!map.has(p.name) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) map.set(p.name, v);
+        }
+      }
+    }
+    examplesByIr.set(ir, map);
+  }
+  return map;
+}
+
+export function mergedObjectSchema(doc: unknown, node: unknown): { required: string[]; properties: Record<string, unknown> } | undefined {
+  const schema = resolveRecord(doc, node);
+  const parts = Array.isArray(schema.allOf) ? [schema, ...(schema.allOf as unknown[]).map((p) => resolveRecord(doc, p))] : [schema];
+  const required: string[] = [];
+  const properties = Object.create(null) as Record<string, unknown>;
+  for (const part of parts) {
+    if (Array.isArray(part.required)) for (const r of part.required) if (typeof r === 'string' && !required.includes(r)) required.push(r);
+    if (isRecord(part.properties)) for (const [k, v] of Object.entries(part.properties)) properties[k] = v;
+  }
+  if (Object.keys(properties).length === 0) return undefined;
+  return { required: required.filter((r) => r in properties && resolveRecord(doc, properties[r]).readOnly !== true), properties };
+}
+
