@@ -4,7 +4,7 @@
  * against a given sandbox. Nothing here asserts a time.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSandbox as startSandboxProcess, type RunningSandbox } from '../harness/jest/sandbox-process';
@@ -133,6 +133,9 @@ export interface SuiteRun {
   failedNames: string[];
   /** First line of the failure message, by failed name. */
   messages: Record<string, string>;
+  /** HTTP exchanges the suites sent (recorded calls, contract 4) and the sum of their durations. */
+  requests: number;
+  httpMs: number;
 }
 
 /**
@@ -143,12 +146,14 @@ export interface SuiteRun {
 export async function runOurSuites(sb: RunningSandbox, label: string, dirs: string[] = ['generated', 'tests']): Promise<SuiteRun> {
   const out = join(SCRATCH, `jest-${label}.json`);
   rmSync(out, { force: true });
+  const callsDir = join(SCRATCH, `calls-${label}`);
+  rmSync(callsDir, { recursive: true, force: true });
   const present = dirs.map((d) => join(REPO, d)).filter((d) => existsSync(d));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HARNESS_ENDPOINTS: sb.endpointsFile,
     HARNESS_SANDBOX_STATUS: sb.statusFile,
-    HARNESS_CALLS_DIR: join(SCRATCH, `calls-${label}`),
+    HARNESS_CALLS_DIR: callsDir,
   };
   const argv = [
     process.execPath, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning', join(REPO, 'node_modules', 'jest', 'bin', 'jest.js'),
@@ -177,7 +182,20 @@ export async function runOurSuites(sb: RunningSandbox, label: string, dirs: stri
       messages[name] = (t.failureMessages[0] ?? '').split('\n').filter((l) => l.trim()).slice(0, 2).join(' | ').slice(0, 240);
     }
   }
+  let requests = 0;
+  let httpMs = 0;
+  if (existsSync(callsDir)) {
+    for (const f of readdirSync(callsDir).filter((n) => n.endsWith('.jsonl'))) {
+      for (const line of readFileSync(join(callsDir, f), 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        requests++;
+        httpMs += Number((JSON.parse(line) as { durationMs?: number }).durationMs ?? 0);
+      }
+    }
+  }
   return {
+    requests,
+    httpMs,
     wallMs: res.wallMs,
     total: json.numTotalTests,
     failed: json.numFailedTests,

@@ -40,6 +40,7 @@ interface Options {
   peers?: string;
   slowRuns?: string;
   suffix?: string;
+  largeRuns?: string;
 }
 
 let START_LOAD = '';
@@ -95,7 +96,7 @@ function gateSection(runs: number, quick: boolean): string {
 }
 
 interface TestRunRound {
-  ours: { wallMs: number; total: number; failed: number; skipped: number };
+  ours: { wallMs: number; total: number; failed: number; skipped: number; requests: number; httpMs: number };
   peers: PeerRun[];
 }
 
@@ -118,7 +119,7 @@ async function testRunSection(runs: number, peers: PeerId[], slowRuns: number): 
           log(`[testrun] ${r + 1}/${runs} ${peer} ${svc}: ${pr.tests} tests, ${pr.failed} failed, ${(pr.wallMs / 1000).toFixed(1)} s${pr.error ? ` ERROR ${pr.error}` : ''}`);
         }
       }
-      rounds.push({ ours: { wallMs: ours.wallMs, total: ours.total, failed: ours.failed, skipped: ours.skipped }, peers: peerRuns });
+      rounds.push({ ours: { wallMs: ours.wallMs, total: ours.total, failed: ours.failed, skipped: ours.skipped, requests: ours.requests, httpMs: ours.httpMs }, peers: peerRuns });
       if (r === 0) clean = { bug: null, service: null, sandboxUpMs: sb.upMs, ours, peers: peerRuns };
     }
   });
@@ -155,6 +156,8 @@ async function testRunSection(runs: number, peers: PeerId[], slowRuns: number): 
     `One sandbox (the four reference services over a seeded and an empty database); before each tool (and each service for the peers) the databases are reset to their seeded state, so no tool sees another's writes. Wall time covers each tool's own generate step where it has one (Step CI generate, Portman) and all four services; ours is the Jest test stage of the gate (its full wall time, sandbox included, is in gate.md). ${runs} round(s) (${SLOW_PEERS.join(', ')}: ${Math.min(runs, slowRuns)}): median (min-max) seconds; tests and failures: median. Every failure here is on the correct platform, i.e. a false positive.`,
     '',
     mdTable(['tool', 'wall s', 'tests', 'failed', 'needed by hand'], rows),
+    '',
+    `Ours sent ${median(rounds.map((r) => r.ours.requests))} HTTP requests per round (recorded calls), ${stat(rounds.map((r) => r.ours.httpMs / 1000), 1)} s of summed request time (Jest runs two workers, so requests overlap), against ${stat(rounds.map((r) => r.ours.wallMs / 1000), 1)} s of wall time: the rest is Jest start-up, module loading and transforms. "tests" counts what each tool reports: Jest tests (ours), workflow steps (Step CI), assertions (Newman), transactions (Dredd), contract tests (Specmatic).`,
     '',
     'Per service (median wall, failed/tests of round 1):',
     '',
@@ -195,6 +198,7 @@ async function main(): Promise<void> {
     .option('--bugs <ids>', 'bug ids for the zoo (default all, quick 3)')
     .option('--peers <ids>', `peers for the test run (default ${TEST_PEERS.join(',')})`)
     .option('--slow-runs <n>', 'rounds for the slow peers (specmatic) in the test run (default 1)')
+    .option('--large-runs <n>', 'runs on the large spec in the generation bench (default: --runs)')
     .option('--suffix <s>', 'write results/<name>-<s>.md and leave README.md alone (a side run)')
     .option('--zoo-peers <ids>', 'peers run against every bug variant (default: all peers but specmatic; quick: dredd)')
     .parse(process.argv)
@@ -259,7 +263,7 @@ async function main(): Promise<void> {
   }
   if (only.has('gen')) {
     const tools: GenTool[] = GEN_TOOLS.filter((t) => t.startsWith('ours') || t === 'openapi-typescript' || !peerStatus[t]);
-    const samples = await time('gen', () => runGeneration({ runs, large: !quick, largeRuns: runs, tools }));
+    const samples = await time('gen', () => runGeneration({ runs, large: !quick, largeRuns: Number(opts.largeRuns ?? runs), tools }));
     result('generation', header('Generation: ours vs openapi-typescript, orval, Portman', started) + generationMarkdown(samples), samples);
   }
   if (only.has('scale')) {

@@ -56,8 +56,10 @@ export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
     const ours = await runOurSuites(sb, 'zoo-clean');
     log(`[zoo]   ours: ${ours.total} tests, ${ours.failed} failed (${(ours.wallMs / 1000).toFixed(1)} s)`);
     const peers: PeerRun[] = [];
+    // the peers' baseline is needed only for the services the bugs are in
+    const services = SERVICES.filter((svc) => opts.bugs.some((b) => b.service === svc));
     for (const peer of opts.peers) {
-      for (const svc of SERVICES) {
+      for (const svc of services) {
         await resetDatabases(sb);
         const r = await runPeer(peer, svc, sb.endpoints.services[svc]?.baseUrl ?? '', `zoo-clean`);
         log(`[zoo]   ${peer} ${svc}: ${r.tests} tests, ${r.failed} failed (${(r.wallMs / 1000).toFixed(1)} s)${r.error ? ` ERROR ${r.error}` : ''}`);
