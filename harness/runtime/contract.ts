@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { toJsonSchema } from './schema-convert';
+import { forResponses, toJsonSchema } from './schema-convert';
 
 /** The generated `contract.json`: what the run-time checks need from the spec. */
 export interface Contract {
@@ -44,7 +44,7 @@ export function loadContract(file: string): LoadedContract {
       // OpenAPI 3.1 schemas are JSON Schema 2020-12; 3.0 ones are converted to it first (nullable, exclusive*).
       ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, discriminator: false }) as unknown as Ajv;
       addFormats(ajv as never);
-      ajv.addSchema({ $id: baseId, components: is31 ? raw.components : toJsonSchema(raw.components) }, baseId);
+      ajv.addSchema({ $id: baseId, components: forResponses(is31 ? raw.components : toJsonSchema(raw.components)) }, baseId);
     }
     return ajv;
   };
@@ -58,7 +58,7 @@ export function loadContract(file: string): LoadedContract {
       const response = Object.prototype.hasOwnProperty.call(op.responses, status) ? op.responses[status] : undefined;
       let validate: ValidateFunction | undefined;
       if (response?.schema !== undefined) {
-        const schema = rebaseRefs(is31 ? response.schema : toJsonSchema(response.schema), baseId);
+        const schema = rebaseRefs(forResponses(is31 ? response.schema : toJsonSchema(response.schema)), baseId);
         validate = getAjv().compile(typeof schema === 'boolean' ? schema : { ...(schema as object) });
       }
       validators.set(key, validate);

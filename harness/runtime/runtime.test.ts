@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkResponse, defineService, loadContract, toJsonSchema } from './index';
+import { forResponses } from './schema-convert';
 
 /** given an OpenAPI 3.0 schema, want this JSON Schema (OAS 3.0.3 4.7.24 vs JSON Schema 2020-12). */
 const conversions: [string, { given: unknown; want: unknown }][] = [
@@ -14,6 +15,11 @@ const conversions: [string, { given: unknown; want: unknown }][] = [
 ];
 
 test.each(conversions)('3.0 -> JSON Schema: %s', (_n, { given, want }) => expect(toJsonSchema(given)).toEqual(want));
+
+test('a required writeOnly property is not required in a response', () => {
+  const given = { type: 'object', required: ['id', 'password'], properties: { id: { type: 'string' }, password: { type: 'string', writeOnly: true } } };
+  expect(forResponses(given)).toEqual({ ...given, required: ['id'] });
+});
 
 const dir = mkdtempSync(join(tmpdir(), 'runtime-'));
 const callsDir = join(dir, 'calls');

@@ -47,3 +47,27 @@ export function toJsonSchema(node: unknown, depth = 0): unknown {
   }
   return out;
 }
+
+/**
+ * Responses never carry `writeOnly` properties (OAS 3.x, Schema Object "writeOnly"), so a
+ * property that is both required and writeOnly is required only in requests: drop it from
+ * `required` for response validation. Applies to 3.0 and 3.1 schemas alike.
+ */
+export function forResponses(node: unknown, depth = 0): unknown {
+  if (depth > 200 || node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) return node.map((n) => forResponses(n, depth + 1));
+  const src = node as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(src)) {
+    Object.defineProperty(out, k, { value: forResponses(v, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  const props = src.properties;
+  if (Array.isArray(src.required) && props && typeof props === 'object') {
+    const writeOnly = (name: string) => {
+      const p = (props as Record<string, unknown>)[name];
+      return p !== null && typeof p === 'object' && (p as Record<string, unknown>).writeOnly === true;
+    };
+    out.required = (src.required as unknown[]).filter((r) => !(typeof r === 'string' && Object.prototype.hasOwnProperty.call(props, r) && writeOnly(r)));
+  }
+  return out;
+}
