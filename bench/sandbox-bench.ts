@@ -128,7 +128,9 @@ async function main(): Promise<void> {
         '(other jobs share the machine: read the minimum as the closest to an idle machine).',
       '',
       'Produced by `npx tsx bench/sandbox-bench.ts`. Sandbox: `infra/sandbox-cli.ts` as a process, embedded Postgres, the services of ' +
-        '`harness.config.ts`, each run on a seeded and an empty database; "healthy" is spawn to endpoints.json.',
+        '`harness.config.ts`, each run on a seeded and an empty database; "healthy" is spawn to endpoints.json. ' +
+        'The services are spawned before Postgres, so their loading overlaps the postgres/migrate/seed stages: ' +
+        'the services stage is only the wait for health once the databases exist.',
       '',
       '| measure | median | min - max |',
       '|---|---|---|',

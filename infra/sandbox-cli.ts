@@ -25,6 +25,7 @@ interface CliOptions {
   stopGrace: number;
   exitOnStdinClose?: boolean;
   serviceCommand?: string;
+  spawnEarly: boolean;
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--ready-timeout <ms>', 'per instance, from spawn to healthy', (v) => Number.parseInt(v, 10), 60_000)
     .option('--stop-grace <ms>', 'SIGTERM -> SIGKILL grace for services', (v) => Number.parseInt(v, 10), 5_000)
     .option('--exit-on-stdin-close', 'stop when stdin closes (for a parent process that holds the pipe)')
+    .option('--no-spawn-early', 'spawn the services only once their databases exist (default: before Postgres, to overlap)')
     .addOption(
       new Option('--service-command <json>', 'argv (JSON array) run for every service instead of services/<svc>/main.ts; {name} is replaced').hideHelp(),
     )
@@ -91,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
       ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
       readyTimeoutMs: opts.readyTimeout,
       stopGraceMs: opts.stopGrace,
+      spawnEarly: opts.spawnEarly,
       signal: abort.signal,
       ...(opts.serviceCommand ? { services: customLaunches(opts.serviceCommand) } : {}),
       onStage: printStage,
