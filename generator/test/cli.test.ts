@@ -67,3 +67,17 @@ test('after an API change, generate prints the operations added, removed and cha
   expect(out.stdout).toContain('notes: removed PATCH /notes/{noteId}');
   expect(out.stdout).toContain('notes: changed GET /notes/{noteId} (+statuses 422)');
 }, 120_000);
+
+test('a bad config exits 2 naming the file and the JSON pointer, nothing written', () => {
+  const bad = join(dir, 'bad.config.json');
+  writeFileSync(bad, JSON.stringify({ outDir: 'never', services: [{ name: 'Bad Name', spec: 'x.yaml' }] }));
+  const r = spawnSync(process.execPath, [join(repo, 'node_modules/tsx/dist/cli.mjs'), join(repo, 'generator/cli.ts')], {
+    cwd: repo,
+    env: { ...process.env, HARNESS_CONFIG: bad },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/bad\.config\.json#\/services\/0\/name: /);
+  expect(existsSync(join(dir, 'never'))).toBe(false);
+}, 60_000);
