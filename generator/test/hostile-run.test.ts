@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '../load/load-spec';
+import { generate } from '../pipeline';
 import { FIXTURES } from './fixture-config';
 
 /**
@@ -86,3 +87,24 @@ test('control: the same payloads do run when spliced into code without the helpe
     delete marker.__pwned;
   }
 });
+
+test('the hostile spec yields the same structure as a benign copy of it', async () => {
+  const config = (spec: string) => ({
+    file: join(FIXTURES, 'hostile', 'x.json'),
+    rootDir: join(FIXTURES, 'hostile'),
+    outDir: join(tmpdir(), `hostile-shape-${process.pid}`),
+    reportsDir: tmpdir(),
+    sandbox: false,
+    services: [{ name: 'hostile', spec: join(FIXTURES, 'hostile', spec), baseUrl: 'http://127.0.0.1:9', headers: {}, bindings: {} }],
+  });
+  const shape = async (spec: string) => {
+    const { files } = await generate({ config: config(spec), dryRun: true });
+    const manifest = JSON.parse(files.find((f) => f.path.endsWith('manifest.json'))!.content) as { operations: { method: string; statuses: string[]; cases: { kind: string; status: string; skipped?: string }[] }[] };
+    return {
+      files: files.filter((f) => f.path.endsWith('.test.ts')).map((f) => (f.content.match(/^test(\.skip)?\(/gm) ?? []).length).sort(),
+      operations: manifest.operations.map((o) => `${o.method} [${o.statuses.join(',')}] ${o.cases.map((c) => `${c.kind}:${c.status}${c.skipped ? ':skipped' : ''}`).join(' ')}`).sort(),
+      otherFiles: files.filter((f) => !f.path.endsWith('.test.ts')).map((f) => f.path).sort(),
+    };
+  };
+  expect(await shape('spec.yaml')).toEqual(await shape('benign.yaml'));
+}, 60_000);
