@@ -41,6 +41,7 @@ interface Options {
   slowRuns?: string;
   suffix?: string;
   largeRuns?: string;
+  ours?: boolean;
 }
 
 let START_LOAD = '';
@@ -199,6 +200,7 @@ async function main(): Promise<void> {
     .option('--peers <ids>', `peers for the test run (default ${TEST_PEERS.join(',')})`)
     .option('--slow-runs <n>', 'rounds for the slow peers (specmatic) in the test run (default 1)')
     .option('--large-runs <n>', 'runs on the large spec in the generation bench (default: --runs)')
+    .option('--no-ours', 'zoo: peers only (a side run for a slow peer)')
     .option('--suffix <s>', 'write results/<name>-<s>.md and leave README.md alone (a side run)')
     .option('--zoo-peers <ids>', 'peers run against every bug variant (default: all peers but specmatic; quick: dredd)')
     .parse(process.argv)
@@ -252,7 +254,7 @@ async function main(): Promise<void> {
       return b;
     });
     // the clean baseline must include every zoo peer
-    const zooOpts: ZooOptions = { bugs, peers: clean ? peers : zooPeers, zooPeers, ...(clean ? { clean } : {}) };
+    const zooOpts: ZooOptions = { bugs, peers: clean ? peers : zooPeers, zooPeers, ours: opts.ours !== false, ...(clean ? { clean } : {}) };
     zooOpts.onProgress = (partial) => writeResult(`bug-zoo${opts.suffix ? `-${opts.suffix}` : ''}`, header('Fault detection: the bug zoo', started) + zooMarkdown(partial, zooOpts), partial);
     const res = await time('zoo', () => runZoo(zooOpts));
     result('bug-zoo', header('Fault detection: the bug zoo', started) + zooMarkdown(res, zooOpts), res);

@@ -22,6 +22,8 @@ export interface ZooOptions {
   zooPeers: PeerId[];
   /** The correct platform's results, when the test-run bench already measured them. */
   clean?: VariantResult;
+  /** false: peers only (a side run for a slow peer); our columns then say nothing. */
+  ours?: boolean;
   /** Called after each variant with the results so far (a long run leaves partial tables behind). */
   onProgress?: (partial: ZooResult) => void;
 }
@@ -40,6 +42,8 @@ export interface ZooResult {
   detection: { bug: string; service: string; needs: string; tool: string; caught: boolean | null; by: string[] }[];
 }
 
+const NO_SUITE_RUN: SuiteRun = { wallMs: 0, total: 0, failed: 0, passed: 0, skipped: 0, failedNames: [], messages: {}, requests: 0, httpMs: 0 };
+
 export async function withSandbox<T>(label: string, bug: string | undefined, fn: (sb: BenchSandbox) => Promise<T>): Promise<T> {
   const sb = await startZooSandbox(label, bug);
   try {
@@ -53,7 +57,7 @@ export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
   rmSync(join(SCRATCH, 'peers', 'generated-cache'), { recursive: true, force: true });
   if (!opts.clean) log(`[zoo] correct platform: our suites, then ${opts.peers.join(', ') || 'no peers'} on ${SERVICES.join(', ')}`);
   const clean = opts.clean ?? await withSandbox('clean', undefined, async (sb) => {
-    const ours = await runOurSuites(sb, 'zoo-clean');
+    const ours = opts.ours === false ? NO_SUITE_RUN : await runOurSuites(sb, 'zoo-clean');
     log(`[zoo]   ours: ${ours.total} tests, ${ours.failed} failed (${(ours.wallMs / 1000).toFixed(1)} s)`);
     const peers: PeerRun[] = [];
     // the peers' baseline is needed only for the services the bugs are in
@@ -74,7 +78,7 @@ export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
   for (const bug of opts.bugs) {
     log(`[zoo] BUG=${bug.id} (${bug.service} ${bug.operationId})`);
     const v = await withSandbox(bug.id, bug.id, async (sb) => {
-      const ours = await runOurSuites(sb, `zoo-${bug.id}`, [`generated/${bug.service}`, 'tests']);
+      const ours = opts.ours === false ? NO_SUITE_RUN : await runOurSuites(sb, `zoo-${bug.id}`, [`generated/${bug.service}`, 'tests']);
       const peers: PeerRun[] = [];
       for (const peer of opts.zooPeers) {
         await resetDatabases(sb);
@@ -85,7 +89,7 @@ export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
     variants.push(v);
     const cleanFailed = new Set(clean.ours.failedNames);
     const by = v.ours.failedNames.filter((n) => !cleanFailed.has(n));
-    detection.push({ bug: bug.id, service: bug.service, needs: bug.needs, tool: 'ours', caught: by.length > 0, by });
+    if (opts.ours !== false) detection.push({ bug: bug.id, service: bug.service, needs: bug.needs, tool: 'ours', caught: by.length > 0, by });
     log(`[zoo]   ours: ${by.length ? `CAUGHT by ${by.length} test(s), e.g. ${by[0]}` : 'missed'}`);
     for (const r of v.peers) {
       const base = clean.peers.find((c) => c.peer === r.peer && c.service === r.service);
@@ -102,7 +106,7 @@ export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
 }
 
 export function zooMarkdown(res: ZooResult, opts: ZooOptions): string {
-  const tools = ['ours', ...opts.zooPeers];
+  const tools = [...(opts.ours === false ? [] : ['ours']), ...opts.zooPeers];
   const mark = (bug: string, tool: string): string => {
     const d = res.detection.find((x) => x.bug === bug && x.tool === tool);
     if (!d) return '–';
@@ -116,7 +120,7 @@ export function zooMarkdown(res: ZooResult, opts: ZooOptions): string {
   });
   rows.push(['**caught**', '', '', '', ...totals]);
   const fp = [
-    ['ours (all suites)', res.clean.ours.total, res.clean.ours.failed, res.clean.ours.failedNames.slice(0, 3).join('; ')],
+    ...(opts.ours === false ? [] : [['ours (all suites)', res.clean.ours.total, res.clean.ours.failed, res.clean.ours.failedNames.slice(0, 3).join('; ')]]),
     ...opts.peers.map((p) => {
       const rs = res.clean.peers.filter((r) => r.peer === p);
       return [p, rs.reduce((a, r) => a + r.tests, 0), rs.reduce((a, r) => a + r.failed, 0), rs.flatMap((r) => r.failedNames.slice(0, 1).map((n) => `${r.service}: ${n}`)).join('; ').slice(0, 200)];
@@ -124,7 +128,7 @@ export function zooMarkdown(res: ZooResult, opts: ZooOptions): string {
   ];
   const caughtBy = res.detection
     .filter((d) => d.tool === 'ours' && d.caught)
-    .map((d) => `- \`${d.bug}\`: ${d.by.length} test(s), e.g. \`${d.by[0]}\``);
+    .map((d) => `- \`${d.bug}\`: ${d.by.length} test(s): ${d.by.slice(0, 3).map((n) => `\`${n}\``).join(', ')}${d.by.length > 3 ? ', ...' : ''}`);
   return [
     '## Fault detection: the bug zoo',
     '',
