@@ -76,7 +76,33 @@ test("registry DELETE /watchlists/{watchlistId}/members/{companyId} returns 422 
   });
 });
 
-test.skip("registry PUT /watchlists/{watchlistId}/members/{companyId} returns 200 for a record it created [skipped: no POST /watchlists/{watchlistId}/members to create a record of its own (success cases of PUT act only on records the test created)]", () => {});
+test("registry PUT /watchlists/{watchlistId}/members/{companyId} returns 201 in a parent it created", async () => {
+  await registry.runCase({
+    "kind": "ok",
+    "phase": "seeded",
+    "expect": "201",
+    "operationId": "addWatchlistMember",
+    "method": "put",
+    "path": "/watchlists/{watchlistId}/members/{companyId}",
+    "params": {
+      "path": {
+        "companyId": { "value": "00000000-0000-4000-a100-000000000001" },
+        "watchlistId": { "created": { "field": "id" } },
+      },
+    },
+    "create": {
+      "operationId": "createWatchlist",
+      "method": "post",
+      "path": "/watchlists",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "Energy majors", "description": "Integrated oil and gas" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }, { "pointer": "/description", "maxLength": 500 }],
+      },
+      "expect": "201",
+    },
+  });
+});
 
 test("registry PUT /watchlists/{watchlistId}/members/{companyId} returns 404 for an unknown id", async () => {
   await registry.runCase({

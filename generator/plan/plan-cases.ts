@@ -29,7 +29,9 @@ export function planOperationCases(ir: ServiceIr, op: OperationIr, options: Plan
   const problem = op.problems[0];
   const guard = (build: () => Resolved<BaselineCase>): Resolved<BaselineCase> => (problem ? { ok: false, reason: problem } : build());
 
-  add('ok', okStatus ?? '2XX', okPhrase(op), guard(() => (okStatus ? planOk(ir, op, okStatus, options) : { ok: false, reason: 'no 2xx response is documented' })));
+  const ok = guard(() => (okStatus ? planOk(ir, op, okStatus, options) : { ok: false, reason: 'no 2xx response is documented' }));
+  const upsert = ok.ok && ok.value.expect !== okStatus;
+  add('ok', ok.ok ? ok.value.expect : (okStatus ?? '2XX'), upsert ? 'in a parent it created' : okPhrase(op), ok);
   if (op.documents.notFound) {
     add('not-found', '404', 'for an unknown id', guard(() => planNotFound(ir, op, options)));
   }
@@ -71,6 +73,8 @@ function planOk(ir: ServiceIr, op: OperationIr, status: string, options: PlanOpt
   if (mutatesItem) {
     if (!op.itemIdParam) return { ok: false, reason: `${op.method.toUpperCase()} ${op.path} changes a shared record that no test created; cover it in a hand-written suite` };
     const first = planCreateFirst(ir, op.collectionPath ?? op.path, op.itemIdParam, options);
+    const upsert = first.ok ? undefined : planUpsertInOwnParent(ir, op, options);
+    if (upsert?.ok) return upsert;
     if (!first.ok) return { ok: false, reason: first.reason.replace('{method}', op.method.toUpperCase()) };
     create = first.value.create;
     overrides[op.itemIdParam] = first.value.source;
@@ -88,6 +92,24 @@ function planOk(ir: ServiceIr, op: OperationIr, status: string, options: PlanOpt
   const request = planRequest(ir, op, options, overrides);
   if (!request.ok) return request;
   return { ok: true, value: { kind: 'ok', phase: 'seeded', expect: status, ...request.value, ...(create ? { create } : {}) } };
+}
+
+/**
+ * A PUT that creates its record (201 documented; `PUT /watchlists/{id}/members/{companyId}`) and
+ * has no POST: it acts inside a parent the test created, so it creates rather than changes, and
+ * expects 201. The record it names (the member) is only read.
+ */
+function planUpsertInOwnParent(ir: ServiceIr, op: OperationIr, options: PlanOptions): Resolved<BaselineCase> | undefined {
+  if (op.method !== 'put' || !op.responses.some((r) => r.status === '201')) return undefined;
+  const parent = op.parameters.path.map((p) => p.name).filter((n) => n !== op.itemIdParam).at(-1);
+  if (!parent) return undefined;
+  const segments = op.path.split('/').filter(Boolean);
+  const parentCollection = '/' + segments.slice(0, segments.indexOf(`{${parent}}`)).join('/');
+  const first = planCreateFirst(ir, parentCollection, parent, options);
+  if (!first.ok) return undefined;
+  const request = planRequest(ir, op, options, { [parent]: first.value.source });
+  if (!request.ok) return undefined;
+  return { ok: true, value: { kind: 'ok', phase: 'seeded', expect: '201', ...request.value, create: first.value.create } };
 }
 
 /** The POST that creates the record a case acts on, and where the case finds the new id. */
