@@ -10,8 +10,9 @@
  *
  * Mutation tried: `ALTER TABLE engine_ticks DROP CONSTRAINT engine_ticks_pkey` (scratch migration
  * on the sandbox's seeded database) -> caught by "CC-02 (database) a second session inserting the
- * same (run, logical time) waits, then fails with a unique violation" (the second insert succeeded)
- * and by the post-run dedupe check; constraint restored.
+ * same (run, logical time) waits, then fails with a unique violation" (the second insert went
+ * through at once); the API-level tick tests still pass, as the handler also dedupes under the
+ * run's row lock; constraint restored.
  */
 import type { Client, PoolClient } from 'pg';
 import { registry } from '../generated/registry/client';
@@ -27,6 +28,15 @@ const fx = useFixtures();
 const tick = (runId: string, at: string, prices: Record<string, number>) =>
   trading.seeded.POST('/runs/{runId}/ticks', { params: { path: { runId } }, body: { logicalTime: at, prices } });
 const runCash = async (runId: string) => ok(trading, await trading.seeded.GET('/runs/{runId}', { params: { path: { runId } } }), 200).cash;
+
+/**
+ * Give a session back with no transaction left open: a failed assertion mid-transaction must not
+ * hand the pool a connection whose open transaction would swallow the teardown's deletes.
+ */
+async function endSession(client: PoolClient): Promise<void> {
+  await client.query('ROLLBACK').catch(() => undefined);
+  client.release();
+}
 
 /** Wait until some other session is blocked by `holder` (its backend pid): the API call has queued behind our lock. */
 async function waitUntilBlockedBy(holder: PoolClient | Client): Promise<void> {
@@ -126,7 +136,7 @@ describe('idempotent retries', () => {
       ).rejects.toMatchObject({ code: '23514' });
       await client.query('ROLLBACK');
     } finally {
-      client.release();
+      await endSession(client);
     }
     expect(await runRowCounts(run.id)).toEqual({ engine_ticks: 0, orders: 0, trades: 0, positions: 0, decisions: 0 });
   });
@@ -242,7 +252,7 @@ describe('concurrency', () => {
       await holder.query('COMMIT');
       expect(ok(trading, await stopping, 200).status).toBe('STOPPED');
     } finally {
-      holder.release();
+      await endSession(holder);
     }
     expect(await runRowCounts(run.id)).toMatchObject({ engine_ticks: 1, decisions: 1 });
     const [row] = await sql<{ ok: boolean }>(
@@ -264,7 +274,7 @@ describe('concurrency', () => {
       await holder.query('COMMIT');
       fails(trading, await ticking, 409);
     } finally {
-      holder.release();
+      await endSession(holder);
     }
     expect(await runRowCounts(run.id)).toEqual({ engine_ticks: 0, orders: 0, trades: 0, positions: 0, decisions: 0 });
   });
@@ -319,7 +329,7 @@ describe('concurrency', () => {
       await a.query('COMMIT');
       expect(await second).toBe('23505');
     } finally {
-      a.release();
+      await endSession(a);
       await b.end();
     }
     expect(await count('engine_ticks', 'run_id = $1', [run.id])).toBe(1);
