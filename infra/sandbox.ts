@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { tmpdir } from 'node:os';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../harness/config';
@@ -62,6 +63,8 @@ export interface SandboxOptions {
    * migrate and seed. false: spawn them once the databases exist.
    */
   spawnEarly?: boolean;
+  /** Copy a cached initdb result instead of running initdb (default true; the first run fills the cache). */
+  initdbCache?: boolean;
   /** Abort a start in progress (what was started is stopped, the promise rejects). */
   signal?: AbortSignal;
   onStage?: (timing: StageTiming) => void;
@@ -392,7 +395,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!adminUrl) {
       checkReachableByPostgres(state.pgDir);
       await loadEmbeddedPostgresWithoutExitHooks();
-      pg = await startEmbeddedPostgres({ baseDir: state.pgDir, port: pgPort, maxConnections });
+      pg = await startEmbeddedPostgres({
+        baseDir: state.pgDir,
+        port: pgPort,
+        maxConnections,
+        ...(options.initdbCache === false ? {} : { initdbCacheDir: join(tmpdir(), 'harness-initdb-cache') }),
+      });
       adminUrl = pg.url;
       stage('postgres', `embedded, port ${pg.port}`);
     } else {
