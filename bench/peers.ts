@@ -118,6 +118,7 @@ async function runStepci(service: string, baseUrl: string, dir: string, cache?: 
   writeFileSync(workflow, readFileSync(workflow, 'utf8').replace(/baseURL: .*/, `baseURL: ${baseUrl}`));
   const run = await runTimed([bin('stepci'), 'run', workflow], { cwd: dir, env, timeoutMs: 300_000 });
   const out = stripAnsi(run.stdout + run.stderr);
+  writeFileSync(join(dir, `${service}.out.txt`), out);
   const steps = /Steps:\s+(\d+) failed, (\d+) skipped, (\d+) passed, (\d+) total/.exec(out);
   // a failed step is reported as "● <test> › <step name>" (the steps after it in that test: "⚠︎ ... skipped")
   const failedNames = [...new Set(out.split('\n').filter((l) => /^● .+ › /.test(l)).map((l) => l.slice(2).trim()))];
@@ -147,6 +148,7 @@ async function runPortman(service: string, baseUrl: string, dir: string, cache?:
   }
   if (!existsSync(collection)) return { peer: 'portman-newman', service, wallMs: performance.now() - started, tests: 0, failed: 0, failedNames: [], error: `portman failed: ${gen.stdout.slice(-300)}` };
   const run = await runTimed([bin('newman'), 'run', collection, '--env-var', `baseUrl=${baseUrl}`, '-r', 'json', '--reporter-json-export', report, '--timeout-request', '10000'], { cwd: dir, timeoutMs: 300_000 });
+  writeFileSync(join(dir, `${service}.out.txt`), stripAnsi(run.stdout + run.stderr));
   if (!existsSync(report)) return { peer: 'portman-newman', service, wallMs: performance.now() - started, tests: 0, failed: 0, failedNames: [], error: `newman wrote no report (exit ${run.code})` };
   const json = JSON.parse(readFileSync(report, 'utf8')) as {
     run: { stats: { assertions: { total: number; failed: number } }; failures: { source?: { name?: string }; error?: { test?: string; message?: string } }[] };
@@ -159,6 +161,7 @@ async function runDredd(service: string, baseUrl: string, dir: string): Promise<
   const started = performance.now();
   const run = await runTimed([bin('dredd'), specOf(service), baseUrl, '--color', 'false', '--loglevel', 'warning'], { cwd: dir, timeoutMs: 300_000 });
   const out = stripAnsi(run.stdout + run.stderr);
+  writeFileSync(join(dir, `${service}.out.txt`), out);
   const m = /complete: (\d+) passing, (\d+) failing, (\d+) errors?, (\d+) skipped, (\d+) total/.exec(out);
   const failedNames = [
     ...new Set(
@@ -185,6 +188,7 @@ async function runSpecmatic(service: string, baseUrl: string, dir: string): Prom
   const started = performance.now();
   const run = await runTimed(['java', '-jar', SPECMATIC_JAR, 'test', specOf(service), `--testBaseURL=${baseUrl}`, `--junitReportDir=${junit}`], { cwd: dir, timeoutMs: 600_000 });
   const out = stripAnsi(run.stdout + run.stderr);
+  writeFileSync(join(dir, `${service}.out.txt`), out);
   const m = /Tests run: (\d+), Successes: (\d+), Failures: (\d+), WIP: (\d+), Errors: (\d+)/.exec(out);
   const failedNames = new Set<string>();
   if (existsSync(junit)) {

@@ -9,10 +9,11 @@
  * on the correct platform, every suite. Peers: against the bug's service only (their tests are
  * per spec), each after the databases are reset to their seeded state.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Bug } from './bug-zoo/bugs';
-import { log, mdTable, SCRATCH, resetDatabases, runOurSuites, startZooSandbox, type BenchSandbox, type SuiteRun } from './lib';
+import { parse } from 'yaml';
+import { BUGS, type Bug } from './bug-zoo/bugs';
+import { log, mdTable, REPO, SCRATCH, resetDatabases, runOurSuites, startZooSandbox, type BenchSandbox, type SuiteRun } from './lib';
 import { runPeer, SERVICES, type PeerId, type PeerRun } from './peers';
 
 export interface ZooOptions {
@@ -87,22 +88,77 @@ export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
       return { bug: bug.id, service: bug.service, sandboxUpMs: sb.upMs, ours, peers };
     });
     variants.push(v);
-    const cleanFailed = new Set(clean.ours.failedNames);
-    const by = v.ours.failedNames.filter((n) => !cleanFailed.has(n));
-    if (opts.ours !== false) detection.push({ bug: bug.id, service: bug.service, needs: bug.needs, tool: 'ours', caught: by.length > 0, by });
-    log(`[zoo]   ours: ${by.length ? `CAUGHT by ${by.length} test(s), e.g. ${by[0]}` : 'missed'}`);
-    for (const r of v.peers) {
-      const base = clean.peers.find((c) => c.peer === r.peer && c.service === r.service);
-      const baseFailed = new Set(base?.failedNames ?? []);
-      const peerBy = r.failedNames.filter((n) => !baseFailed.has(n));
-      // a peer whose run broke (no summary) decides nothing
-      const caught = r.error ? null : peerBy.length > 0 || (base !== undefined && r.failed > base.failed);
-      detection.push({ bug: bug.id, service: bug.service, needs: bug.needs, tool: r.peer, caught, by: peerBy });
-      log(`[zoo]   ${r.peer}: ${caught === null ? `error ${r.error}` : caught ? `CAUGHT (${peerBy[0] ?? `${r.failed} vs ${base?.failed} failures`})` : 'missed'}`);
+    const scored = scoreDetection([bug], clean, [v], opts.ours !== false);
+    detection.push(...scored);
+    for (const d of scored) {
+      const r = v.peers.find((p) => p.peer === d.tool);
+      log(`[zoo]   ${d.tool}: ${d.caught === null ? `error ${r?.error}` : d.caught ? `CAUGHT by ${d.by.length}, e.g. ${d.by[0]}` : 'missed'}`);
     }
     opts.onProgress?.({ clean, variants, detection });
   }
   return { clean, variants, detection };
+}
+
+interface OperationInfo {
+  method: string;
+  path: string;
+  summary: string;
+}
+
+const specCache = new Map<string, Record<string, OperationInfo>>();
+function operations(service: string): Record<string, OperationInfo> {
+  let ops = specCache.get(service);
+  if (!ops) {
+    ops = {};
+    const doc = parse(readFileSync(join(REPO, 'openapi', `${service}.yaml`), 'utf8')) as { paths: Record<string, Record<string, { operationId?: string; summary?: string }>> };
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (op && typeof op === 'object' && op.operationId) ops[op.operationId] = { method: method.toUpperCase(), path, summary: op.summary ?? '' };
+      }
+    }
+    specCache.set(service, ops);
+  }
+  return ops;
+}
+
+/**
+ * Does a peer's failed-test name concern this operation? Names carry the method and the path
+ * (Portman `[GET]::/runs/:runId`, Dredd `GET (200) /runs/<id>`, Specmatic `GET /runs/(runId:uuid) -> 200`)
+ * or, for Step CI, the operation's summary (`runs › Read a strategy run`).
+ */
+export function nameConcerns(name: string, op: OperationInfo): boolean {
+  if (op.summary && name.endsWith(` › ${op.summary}`)) return true;
+  const pathRe = op.path.split('/').map((seg) => (/^\{.+\}$/.test(seg) ? '[^/\\s?]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+  return new RegExp(`\\b${op.method}\\b`).test(name) && new RegExp(`(^|[\\s:])${pathRe}(?=$|[\\s?])`).test(name);
+}
+
+/**
+ * Caught or missed. Ours: any test that passes on the correct platform and fails on the variant
+ * (our correct-platform run has no failure to hide behind). A peer: a test of the bug's
+ * operation(s) that passes on the correct platform and fails on the variant; peers' generated
+ * requests are partly random (Specmatic's generative tests, Step CI's faked parameters), so a
+ * failure elsewhere in the service is not counted as a catch.
+ */
+export function scoreDetection(bugs: Bug[], clean: VariantResult, variants: VariantResult[], withOurs: boolean): ZooResult['detection'] {
+  const out: ZooResult['detection'] = [];
+  for (const bug of bugs) {
+    const v = variants.find((x) => x.bug === bug.id);
+    if (!v) continue;
+    if (withOurs) {
+      const cleanFailed = new Set(clean.ours.failedNames);
+      const by = v.ours.failedNames.filter((n) => !cleanFailed.has(n));
+      out.push({ bug: bug.id, service: bug.service, needs: bug.needs, tool: 'ours', caught: by.length > 0, by });
+    }
+    const ops = operations(bug.service);
+    const targets = [...new Set([bug.operationId, ...Object.keys(bug.handlers ?? {})])].map((id) => ops[id]).filter((o): o is OperationInfo => !!o);
+    for (const r of v.peers) {
+      const base = clean.peers.find((c) => c.peer === r.peer && c.service === r.service);
+      const baseFailed = new Set(base?.failedNames ?? []);
+      const by = r.failedNames.filter((n) => !baseFailed.has(n) && targets.some((op) => nameConcerns(n, op)));
+      out.push({ bug: bug.id, service: bug.service, needs: bug.needs, tool: r.peer, caught: r.error ? null : by.length > 0, by });
+    }
+  }
+  return out;
 }
 
 export function zooMarkdown(res: ZooResult, opts: ZooOptions): string {
@@ -147,4 +203,24 @@ export function zooMarkdown(res: ZooResult, opts: ZooOptions): string {
     ...caughtBy,
     '',
   ].join('\n');
+}
+
+/**
+ * `tsx bench/zoo.ts --rescore <bug-zoo.raw.json> <out.md> [peers]`: recompute caught/missed from
+ * a run's raw results (the failed-test names are kept) with the current scoring, and rewrite its
+ * table, without running anything again.
+ */
+if (require.main === module && process.argv[2] === '--rescore') {
+  const [rawFile, outFile, peerList] = process.argv.slice(3);
+  if (!rawFile || !outFile) throw new Error('usage: tsx bench/zoo.ts --rescore <raw.json> <out.md> [peer,peer]');
+  const raw = JSON.parse(readFileSync(rawFile, 'utf8')) as ZooResult;
+  const bugs = BUGS.filter((b) => raw.variants.some((v) => v.bug === b.id));
+  const withOurs = raw.detection.some((d) => d.tool === 'ours');
+  const zooPeers = (peerList?.split(',') ?? [...new Set(raw.variants.flatMap((v) => v.peers.map((p) => p.peer)))]) as PeerId[];
+  const detection = scoreDetection(bugs, raw.clean, raw.variants, withOurs);
+  const res: ZooResult = { ...raw, detection };
+  const head = readFileSync(outFile, 'utf8').split('\n## ')[0] ?? '';
+  writeFileSync(outFile, `${head.trimEnd()}\n${zooMarkdown(res, { bugs, peers: [...new Set(raw.clean.peers.map((p) => p.peer))], zooPeers, ours: withOurs })}`);
+  writeFileSync(rawFile, `${JSON.stringify(res, null, 2)}\n`);
+  log(`rescored ${bugs.length} bugs into ${outFile}`);
 }
