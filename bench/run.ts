@@ -42,6 +42,7 @@ interface Options {
   suffix?: string;
   largeRuns?: string;
   ours?: boolean;
+  refreshReadme?: boolean;
 }
 
 let START_LOAD = '';
@@ -200,11 +201,16 @@ async function main(): Promise<void> {
     .option('--peers <ids>', `peers for the test run (default ${TEST_PEERS.join(',')})`)
     .option('--slow-runs <n>', 'rounds for the slow peers (specmatic) in the test run (default 1)')
     .option('--large-runs <n>', 'runs on the large spec in the generation bench (default: --runs)')
+    .option('--refresh-readme', 'only copy the tables in bench/results/ into bench/README.md')
     .option('--no-ours', 'zoo: peers only (a side run for a slow peer)')
     .option('--suffix <s>', 'write results/<name>-<s>.md and leave README.md alone (a side run)')
     .option('--zoo-peers <ids>', 'peers run against every bug variant (default: all peers but specmatic; quick: dredd)')
     .parse(process.argv)
     .opts<Options>();
+  if (opts.refreshReadme) {
+    refreshReadme(['gate', 'test-run', 'bug-zoo', 'bug-zoo-specmatic', 'generation', 'scale']);
+    return;
+  }
   const quick = opts.quick === true;
   const only = new Set<Section>((opts.only?.split(',') ?? SECTIONS) as Section[]);
   const runs = Number(opts.runs ?? (quick ? 1 : 3));
