@@ -4,7 +4,7 @@ import { resolveCallsDir, resolveEndpoints } from '../endpoints';
 import type { BaselineCase, Phase } from './case-types';
 import { checkResponse, type CheckOptions, type ResponseLike } from './check-response';
 import { loadContract, type LoadedContract } from './contract';
-import { createRecorder } from './record-calls';
+import { createdIds, createRecorder } from './record-calls';
 import { runCase, type RawRequest } from './run-case';
 
 export interface ServiceDefinition {
@@ -88,6 +88,10 @@ export function defineService<Paths extends {}>(def: ServiceDefinition): Service
             return (method, url, init) => raw.request(method, url, init);
           },
           secrets: () => secrets,
+          createdIds: () => {
+            const { cfg, svc } = serviceConfig(def.service);
+            return createdIds(def.service, resolveCallsDir(cfg), resolveEndpoints({ ...cfg, services: [svc] })[svc.name]!.baseUrl);
+          },
         },
         c,
       );

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve, sep, posix } from 'node:path';
 import type { Middleware } from 'openapi-fetch';
 import { assertSandboxAlive, describeDeadServices, readSandboxStatus } from '../endpoints';
@@ -91,7 +92,8 @@ export function createRecorder(options: RecorderOptions): Middleware {
       started.set(id, { at: performance.now(), ...(body !== undefined ? { body } : {}) });
       return undefined;
     },
-    onResponse({ request, response, schemaPath, id }) {
+    async onResponse({ request, response, schemaPath, id }) {
+      if (response.status === 201) await rememberCreated(options, response);
       const start = started.get(id);
       started.delete(id);
       const durationMs = start ? performance.now() - start.at : 0;
@@ -122,4 +124,72 @@ export function createRecorder(options: RecorderOptions): Middleware {
       );
     },
   };
+}
+
+/**
+ * Ids of records created during this run (any test, any worker), by service: discovery skips
+ * them, so a read case never picks a record another test is about to delete. One JSON line per
+ * 201 in `$HARNESS_CALLS_DIR/created-<pid>.jsonl` (the reports read only `calls-*.jsonl`).
+ */
+async function rememberCreated(options: RecorderOptions, response: Response): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await response.clone().text());
+  } catch {
+    return;
+  }
+  const id = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).id : undefined;
+  if (typeof id !== 'string' && typeof id !== 'number') return;
+  mkdirSync(options.callsDir, { recursive: true });
+  appendFileSync(join(options.callsDir, `created-${runKey(options.baseUrl)}-${process.pid}.jsonl`), JSON.stringify({ service: options.service, id: String(id) }) + '\n');
+}
+
+let staleRemoved = false;
+
+/**
+ * Which sandbox run a created id belongs to: the endpoints file names fresh ports every run (else
+ * the base URL). Files of earlier runs are removed once per worker; the global setup clears only
+ * `calls-*.jsonl`.
+ */
+function runKey(baseUrl: string, callsDir?: string): string {
+  let basis = baseUrl;
+  try {
+    if (process.env.HARNESS_ENDPOINTS) basis = readFileSync(process.env.HARNESS_ENDPOINTS, 'utf8');
+  } catch {
+    // no endpoints file: the base URL it is
+  }
+  const key = createHash('sha256').update(basis).digest('hex').slice(0, 10);
+  if (callsDir && !staleRemoved) {
+    staleRemoved = true;
+    try {
+      for (const name of readdirSync(callsDir)) if (/^created-.*\.jsonl$/.test(name) && !name.startsWith(`created-${key}-`)) rmSync(join(callsDir, name), { force: true });
+    } catch {
+      // nothing to clean
+    }
+  }
+  return key;
+}
+
+/** Ids created so far in this run for a service (see rememberCreated). */
+export function createdIds(service: string, callsDir: string, baseUrl: string): Set<string> {
+  const ids = new Set<string>();
+  const key = runKey(baseUrl, callsDir);
+  let names: string[] = [];
+  try {
+    names = readdirSync(callsDir).filter((n) => n.startsWith(`created-${key}-`) && n.endsWith('.jsonl'));
+  } catch {
+    return ids;
+  }
+  for (const name of names) {
+    for (const line of readFileSync(join(callsDir, name), 'utf8').split('\n')) {
+      if (!line) continue;
+      try {
+        const entry = JSON.parse(line) as { service?: string; id?: string };
+        if (entry.service === service && entry.id !== undefined) ids.add(entry.id);
+      } catch {
+        // a line being appended by another worker right now
+      }
+    }
+  }
+  return ids;
 }

@@ -59,6 +59,8 @@ beforeAll(async () => {
       tags.set(id, name);
       return send(201, { id, name });
     }
+    if (req.method === 'GET' && url === '/tags') return send(200, [...tags.keys()].reverse().map((id) => ({ id })));
+    if (req.method === 'GET' && /^\/tags\/(\w+)$/.test(url)) return tags.has(url.slice(6)) ? send(200, { id: url.slice(6) }) : send(404, { detail: 'no tag' });
     const del = /^\/tags\/(\w+)$/.exec(url);
     if (req.method === 'DELETE' && del) return tags.delete(del[1]!) ? send(204) : send(404, { detail: 'no tag' });
     return send(404, { detail: 'not found' });
@@ -121,6 +123,14 @@ test('a failed setup says so, and an unexpected status fails with the reason', a
 
 test('discovery that finds nothing names the list and the binding to set', async () => {
   await expect(
-    lib.runCase({ kind: 'ok', phase: 'seeded', expect: '200', operationId: 'getBook', method: 'get', path: '/shelves/{shelfId}/books/{bookId}', params: { path: { shelfId: { value: 'zz' }, bookId: { discover: { path: '/tags', field: 'id' } } } } }),
-  ).rejects.toThrow(/cannot discover bookId: GET \/tags on the seeded instance returned 404[\s\S]*bindings.bookId/);
+    lib.runCase({ kind: 'ok', phase: 'seeded', expect: '200', operationId: 'getBook', method: 'get', path: '/shelves/{shelfId}/books/{bookId}', params: { path: { shelfId: { value: 'zz' }, bookId: { discover: { path: '/nothing', field: 'id' } } } } }),
+  ).rejects.toThrow(/cannot discover bookId: GET \/nothing on the seeded instance returned 404[\s\S]*bindings.bookId/);
+});
+
+test('discovery skips records created during the run (newest-first lists included)', async () => {
+  tags.set('seeded0', 'seeded');
+  await lib.runCase({ kind: 'ok', phase: 'seeded', ...createTag });
+  seen.length = 0;
+  await lib.runCase({ kind: 'ok', phase: 'seeded', expect: '200', operationId: 'getTag', method: 'get', path: '/tags/{tagId}', params: { path: { tagId: { discover: { path: '/tags', field: 'id' } } } } });
+  expect(seen).toContain('GET /tags/seeded0');
 });

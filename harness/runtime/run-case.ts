@@ -15,6 +15,8 @@ export interface CaseRuntime {
   contract: LoadedContract;
   request(phase: 'seeded' | 'empty'): RawRequest;
   secrets(): readonly string[];
+  /** Ids of records created during this run: discovery never picks one. */
+  createdIds(): Set<string>;
 }
 
 interface Context {
@@ -102,7 +104,10 @@ async function resolveValue(rt: CaseRuntime, source: ValueSource, ctx: Context, 
     const literal = Object.fromEntries(Object.entries(pathValues).map(([k, v]) => [k, { value: v as string }]));
     const { result, text } = await send(rt, 'seeded', { operationId: '', method: 'get', path, ...(params ? { params: { path: literal } } : {}) }, ctx);
     const list = parse(text);
-    const first = Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined;
+    const items = (Array.isArray(list) ? list : []) as Record<string, unknown>[];
+    // Seeded records only: one a test created may be deleted by that test at any moment.
+    const created = rt.createdIds();
+    const first = items.find((item) => item && typeof item === 'object' && !created.has(String(item[field]))) ?? items[0];
     const value = first && typeof first === 'object' ? first[field] : undefined;
     if (value === undefined) {
       throw new Error(
