@@ -141,7 +141,7 @@ async function rememberCreated(options: RecorderOptions, response: Response): Pr
   const id = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).id : undefined;
   if (typeof id !== 'string' && typeof id !== 'number') return;
   mkdirSync(options.callsDir, { recursive: true });
-  appendFileSync(join(options.callsDir, `created-${runKey(options.baseUrl)}-${process.pid}.jsonl`), JSON.stringify({ service: options.service, id: String(id) }) + '\n');
+  appendFileSync(join(options.callsDir, `created-${runKey(options.baseUrl, options.callsDir)}-${process.pid}.jsonl`), JSON.stringify({ service: options.service, id: String(id) }) + '\n');
 }
 
 let staleRemoved = false;
