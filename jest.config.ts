@@ -11,6 +11,9 @@ const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { diagnostics:
 
 const config: Config = {
   testTimeout: 30_000,
+  // Never in band: with one worker (Jest's default on two cores) test files run in Jest's own
+  // process, where the unit tests of the global setup would share state with the suites' sandbox.
+  maxWorkers: 2,
   // harness/jest/reporter.cjs: junit.xml + coverage/latency reports when the suites project ran
   reporters: ['default', '<rootDir>/harness/jest/reporter.cjs'],
   projects: [

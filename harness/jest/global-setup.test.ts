@@ -21,13 +21,21 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
+// These tests call the real global setup and teardown. Should Jest ever run them in its main
+// process (in band) beside a suites run, they must not see or stop that run's sandbox: the
+// state they share through globalThis is swapped for a fresh one around each test.
+type WithState = { __harnessState?: unknown };
 const savedEnv = { ...process.env };
+let savedState: unknown;
 let dir: string;
 beforeEach(() => {
+  savedState = (globalThis as WithState).__harnessState;
+  (globalThis as WithState).__harnessState = {};
   dir = mkdtempSync(join(tmpdir(), 'harness-setup-'));
   for (const k of ['HARNESS_CONFIG', 'HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR']) delete process.env[k];
 });
 afterEach(() => {
+  (globalThis as WithState).__harnessState = savedState;
   process.env = { ...savedEnv };
   rmSync(dir, { recursive: true, force: true });
 });
