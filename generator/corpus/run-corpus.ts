@@ -89,6 +89,13 @@ export function listCorpus(): CorpusDoc[] {
       const stems = new Set(json.map((f) => f.replace(/\.json$/, '')));
       const yaml = existsSync(yamlDir) ? readdirSync(yamlDir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
       for (const f of json) docs.push({ id: `oas${v.replace('.', '')}-${f.replace(/\.json$/, '')}`, source: `@readme/oas-examples ${v}/json/${f}`, file: join(jsonDir, f), version: v });
+      // sub-folders (3.0/json/openapi-workshop/) hold more small documents
+      const subs = existsSync(jsonDir) ? readdirSync(jsonDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+      for (const sub of subs) {
+        for (const f of readdirSync(join(jsonDir, sub)).filter((x) => x.endsWith('.json')).sort()) {
+          docs.push({ id: `oas${v.replace('.', '')}-${sub}-${f.replace(/\.json$/, '')}`, source: `@readme/oas-examples ${v}/json/${sub}/${f}`, file: join(jsonDir, sub, f), version: 'unknown' });
+        }
+      }
       for (const f of yaml) {
         const stem = f.replace(/\.ya?ml$/, '');
         if (stems.has(stem)) continue; // the same document as its JSON twin
@@ -245,6 +252,9 @@ function detailTable(results: CorpusResult[]): string {
   return rows.join('\n');
 }
 
+/** Everything from this heading on in docs/corpus.md is written by hand and kept by a re-run. */
+const FINDINGS_HEADING = '## Findings (by hand';
+
 function writeDoc(results: CorpusResult[], totalMs: number): void {
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const text = `# Corpus: the generator on specs it has never seen
@@ -276,7 +286,11 @@ ${summaryTable(results)}
 
 ${detailTable(results)}
 `;
-  writeFileSync(join(ROOT, 'docs', 'corpus.md'), text);
+  // the hand-written findings section (from its heading to the end) survives a re-run
+  const file = join(ROOT, 'docs', 'corpus.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = previous.indexOf(FINDINGS_HEADING);
+  writeFileSync(file, at >= 0 ? `${text}\n${previous.slice(at)}` : text);
 }
 
 async function main(argv: string[]): Promise<number> {
