@@ -198,10 +198,7 @@ export function zooMarkdown(res: ZooResult, opts: ZooOptions): string {
     '',
     mdTable(['tool', 'tests', 'failed', 'examples'], fp),
     '',
-    '### Which of our tests caught each bug',
-    '',
-    ...caughtBy,
-    '',
+    ...(opts.ours === false ? [] : ['### Which of our tests caught each bug', '', ...caughtBy, '']),
   ].join('\n');
 }
 
