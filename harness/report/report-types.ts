@@ -1,20 +1,7 @@
 /** The inputs and outputs of the reports, as the contracts between the parts fix them. */
 
-/** Contract 4: one JSON line per exchange in `$HARNESS_CALLS_DIR/calls-<pid>.jsonl`. */
-export interface RecordedCall {
-  v: 1;
-  service: string;
-  operationId: string;
-  method: string;
-  path: string;
-  /** 0 when no response came. */
-  status: number;
-  durationMs: number;
-  /** Relative to the repository root, posix slashes. */
-  testFile: string;
-  testName: string;
-  phase: 'seeded' | 'empty';
-}
+/** Contract 4, written by the recording middleware: one JSON line per exchange. */
+export type { RecordedCall } from '../runtime/record-calls';
 
 /** Contract 5: `generated/<svc>/manifest.json`. */
 export interface ManifestCase {

@@ -8,15 +8,18 @@ import type { LoadedContract } from './contract';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
-/** One line of `calls-<pid>.jsonl`: the brief's contract 4, exactly. */
+/** Contract 4: one line of `$HARNESS_CALLS_DIR/calls-<pid>.jsonl` per exchange; the reports read these. */
 export interface RecordedCall {
   v: 1;
   service: string;
   operationId: string;
   method: string;
+  /** The path template, e.g. `/companies/{companyId}`. */
   path: string;
+  /** 0 when no response came. */
   status: number;
   durationMs: number;
+  /** Relative to the repository root, posix slashes. */
   testFile: string;
   testName: string;
   phase: Phase;
