@@ -6,7 +6,7 @@
  * YAML files without a JSON twin) and large specs shipped in npm packages (`@octokit/openapi`, a
  * dev dependency; `@directus/specs` and `@blockfrost/openapi` when installed in the cache). Packages
  * that are not project dependencies are installed once into `.tmp/corpus` (gitignored):
- *   npm install --prefix .tmp/corpus @readme/oas-examples @directus/specs @blockfrost/openapi
+ *   npm install --prefix .tmp/corpus @readme/oas-examples @directus/specs @blockfrost/openapi @octokit/openapi@23.0.2
  *
  * Per document: a temporary `harness.config.json` (`sandbox: false`, a dummy baseUrl) in its own
  * folder under `.tmp/corpus/run/`, the generator CLI as a child process with a time limit, then one
@@ -16,12 +16,14 @@
  * Prints a table by version and (unless --quick or --no-write) writes `docs/corpus.md`.
  * Exit code: 1 when anything crashed or failed to type-check, else 0.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CACHE = join(ROOT, '.tmp', 'corpus');
+/** The corpus: example documents and large real specs, all from the npm registry. */
+const CORPUS_PACKAGES = ['@readme/oas-examples', '@directus/specs', '@blockfrost/openapi', '@octokit/openapi@23.0.2'];
 const RUN_DIR = join(CACHE, 'run');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -104,7 +106,7 @@ export function listCorpus(): CorpusDoc[] {
     }
   }
   const large: Array<[string, string, string]> = [
-    ['github', '@octokit/openapi', join(ROOT, 'node_modules', '@octokit', 'openapi', 'generated', 'api.github.com.json')],
+    ['github', '@octokit/openapi', join(CACHE, 'node_modules', '@octokit', 'openapi', 'generated', 'api.github.com.json')],
     ['directus', '@directus/specs', join(CACHE, 'node_modules', '@directus', 'specs', 'dist', 'openapi.json')],
     ['blockfrost', '@blockfrost/openapi', join(CACHE, 'node_modules', '@blockfrost', 'openapi', 'openapi.yaml')],
   ];
@@ -271,7 +273,7 @@ documents), and large real specs shipped in npm packages: GitHub's REST API (\`@
 and \`@directus/specs\`, \`@blockfrost/openapi\` when installed in the cache. Install the cache with
 
 \`\`\`sh
-npm install --prefix .tmp/corpus @readme/oas-examples @directus/specs @blockfrost/openapi
+npm install --prefix .tmp/corpus @readme/oas-examples @directus/specs @blockfrost/openapi @octokit/openapi@23.0.2
 npm run corpus            # everything (minutes); \`npm run corpus -- --quick\` a fixed subset of ${QUICK.length}
 \`\`\`
 
@@ -299,8 +301,14 @@ async function main(argv: string[]): Promise<number> {
   const ci = argv.indexOf('--concurrency');
   const concurrency = ci >= 0 ? Math.max(1, Number(argv[ci + 1]) || 2) : 2;
   if (!oasExamplesDir()) {
-    process.stderr.write('corpus: @readme/oas-examples is not installed in the cache; run\n  npm install --prefix .tmp/corpus @readme/oas-examples @directus/specs @blockfrost/openapi\n');
-    return 2;
+    // The corpus is data, not a dependency of the project: it lives in its own cache folder.
+    process.stderr.write(`corpus: installing ${CORPUS_PACKAGES.join(' ')} into ${relative(ROOT, CACHE)} ...\n`);
+    try {
+      execFileSync('npm', ['install', '--prefix', CACHE, '--no-audit', '--no-fund', '--no-save', ...CORPUS_PACKAGES], { stdio: ['ignore', 'inherit', 'inherit'] });
+    } catch (err) {
+      process.stderr.write(`corpus: npm install failed (${(err as Error).message}); install by hand:\n  npm install --prefix .tmp/corpus ${CORPUS_PACKAGES.join(' ')}\n`);
+      return 2;
+    }
   }
   let docs = listCorpus();
   if (quick) docs = docs.filter((d) => QUICK.includes(d.id));
