@@ -193,7 +193,8 @@ export async function waitForHealth(
     if (opts.signal?.aborted) return { ok: false, reason: 'aborted', detail: 'start aborted' };
     const elapsed = performance.now() - started;
     if (elapsed > opts.timeoutMs) return { ok: false, reason: 'timeout', detail: `no healthy answer after ${opts.timeoutMs} ms (last: ${last})` };
-    const budget = Math.max(200, Math.min(2_000, opts.timeoutMs - elapsed));
+    // Whole milliseconds: AbortSignal.timeout throws ERR_OUT_OF_RANGE on a fraction.
+    const budget = Math.floor(Math.max(200, Math.min(2_000, opts.timeoutMs - elapsed)));
     if (await portOpen(proc.port, budget)) {
       try {
         const res = await fetch(`${proc.baseUrl}/health`, { signal: AbortSignal.timeout(budget) });
