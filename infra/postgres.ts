@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -134,6 +134,11 @@ export async function startEmbeddedPostgres(opts: {
     async stop() {
       await pg.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      try {
+        rmdirSync(opts.baseDir); // only when empty: a caller's folder may hold more than ours
+      } catch {
+        /* not empty or already gone */
+      }
     },
   };
 }
