@@ -10,8 +10,12 @@ export type Scalar = string | number | boolean;
 export type ValueSource =
   /** A literal: a config binding, a spec example, a sampled value, a certainly-unknown id or a malformed one. */
   | { value: Scalar }
-  /** A field of the first record listed by `GET path` on the seeded instance (read-only cases); a nested list's own path parameters come first. */
-  | { discover: { path: string; field: string; params?: Record<string, ValueSource> } }
+  /**
+   * A field of the first record listed by `GET path` on the seeded instance (read-only cases); a
+   * nested list's own path parameters come first. `listProperty`: the list is wrapped in an object
+   * (`{"projects": [...]}`) and its records are under this property.
+   */
+  | { discover: { path: string; field: string; listProperty?: string; params?: Record<string, ValueSource> } }
   /** A field of the record this test created first (update, delete and action cases). */
   | { created: { field: string } };
 
