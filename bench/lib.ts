@@ -30,7 +30,13 @@ export function stat(xs: number[], digits = 1): string {
   return `${f(median(xs))} (${f(Math.min(...xs))}-${f(Math.max(...xs))})`;
 }
 
-export const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const LOG_T0 = performance.now();
+/** Elapsed time since the bench started, as [m:ss]: every progress line carries it. */
+export const elapsed = (): string => {
+  const s = Math.round((performance.now() - LOG_T0) / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+export const log = (line: string): void => void process.stderr.write(`[${elapsed()}] ${line}\n`);
 
 export function loadNote(): string {
   const [one, five] = loadavg();
@@ -185,7 +191,7 @@ export async function runOurSuites(sb: RunningSandbox, label: string, dirs: stri
   let requests = 0;
   let httpMs = 0;
   if (existsSync(callsDir)) {
-    for (const f of readdirSync(callsDir).filter((n) => n.endsWith('.jsonl'))) {
+    for (const f of readdirSync(callsDir).filter((n) => n.startsWith('calls-') && n.endsWith('.jsonl'))) {
       for (const line of readFileSync(join(callsDir, f), 'utf8').split('\n')) {
         if (!line.trim()) continue;
         requests++;

@@ -21,14 +21,15 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { BUGS } from './bug-zoo/bugs';
 import { generationMarkdown, runGeneration, runScale, scaleMarkdown, GEN_TOOLS, type GenTool } from './generation';
-import { BENCH, loadNote, log, mdTable, median, REPO, RESULTS, resetDatabases, runOurSuites, stat, writeResult } from './lib';
+import { floorMarkdown, runFloor } from './floor';
+import { BENCH, elapsed, loadNote, log, mdTable, median, REPO, RESULTS, resetDatabases, runOurSuites, stat, writeResult } from './lib';
 import { installPeers, PEER_NOTES, runPeer, SERVICES, TEST_PEERS, type PeerId, type PeerRun } from './peers';
 import { runZoo, withSandbox, zooMarkdown, type VariantResult, type ZooOptions } from './zoo';
 
 /** Specmatic takes about a minute per service here: measured in fewer rounds (--slow-runs) to keep the full run under 15 minutes. */
 const SLOW_PEERS: PeerId[] = ['specmatic'];
 
-const SECTIONS = ['gate', 'testrun', 'zoo', 'gen', 'scale'] as const;
+const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'gen', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -41,6 +42,7 @@ interface Options {
   slowRuns?: string;
   suffix?: string;
   largeRuns?: string;
+  loopRounds?: string;
   ours?: boolean;
   refreshReadme?: boolean;
 }
@@ -204,6 +206,7 @@ async function main(): Promise<void> {
     .option('--bugs <ids>', 'bug ids for the zoo (default all, quick 3)')
     .option('--peers <ids>', `peers for the test run (default ${TEST_PEERS.join(',')})`)
     .option('--slow-runs <n>', 'rounds for the slow peers (specmatic) in the test run (default 1)')
+    .option('--loop-rounds <n>', 'floor: rounds of the plain fetch loop (default 5, quick 1)')
     .option('--large-runs <n>', 'runs on the large spec in the generation bench (default: --runs)')
     .option('--refresh-readme', 'only copy the tables in bench/results/ into bench/README.md')
     .option('--no-ours', 'zoo: peers only (a side run for a slow peer)')
@@ -212,7 +215,7 @@ async function main(): Promise<void> {
     .parse(process.argv)
     .opts<Options>();
   if (opts.refreshReadme) {
-    refreshReadme(['gate', 'test-run', 'bug-zoo', 'bug-zoo-specmatic', 'generation', 'scale']);
+    refreshReadme(['gate', 'floor', 'test-run', 'bug-zoo', 'bug-zoo-specmatic', 'generation', 'scale']);
     return;
   }
   const quick = opts.quick === true;
@@ -235,13 +238,15 @@ async function main(): Promise<void> {
   const peers = ((opts.peers?.split(',') ?? TEST_PEERS) as PeerId[]).filter((p) => p && available(p));
   const zooPeers = ((opts.zooPeers?.split(',') ?? (quick ? ['dredd'] : TEST_PEERS.filter((p) => p !== 'specmatic'))) as PeerId[]).filter((p) => p && available(p));
   const timings: Record<string, number> = {};
-  const time = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+  const order = (['testrun', 'zoo', 'gate', 'floor', 'gen', 'scale'] as const).filter((s) => only.has(s)); // the order they run in
+  const time = async <T>(name: Section, fn: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
+    log(`[bench] section ${order.indexOf(name) + 1}/${order.length}: ${name} ...`);
     try {
       return await fn();
     } finally {
       timings[name] = (performance.now() - t) / 1000;
-      log(`[bench] ${name}: ${timings[name]?.toFixed(0)} s`);
+      log(`[bench] section ${name} took ${timings[name]?.toFixed(0)} s (elapsed ${elapsed()}); ${loadNote()}`);
     }
   };
 
@@ -272,6 +277,11 @@ async function main(): Promise<void> {
   if (only.has('gate')) {
     const md = await time('gate', () => gateSection(runs, quick));
     result('gate', header('Our gate by stage, and the floor', started) + md, {});
+  }
+  if (only.has('floor')) {
+    const loopRounds = Number(opts.loopRounds ?? (quick ? 1 : 5));
+    const f = await time('floor', () => withSandbox('floor', undefined, (sb) => runFloor(sb, runs, loopRounds)));
+    result('floor', header('The floor', started) + floorMarkdown(f), f);
   }
   if (only.has('gen')) {
     const tools: GenTool[] = GEN_TOOLS.filter((t) => t.startsWith('ours') || t === 'openapi-typescript' || !peerStatus[t]);
