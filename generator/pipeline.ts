@@ -67,6 +67,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         specLabel,
       }),
     );
+    warnings.push(...(spec.warnings ?? []).map((w) => `${svc.name}: ${specLabel}#${w}`));
     warnings.push(...plan.warnings.map((w) => `${svc.name}: ${w}`));
     files.push(...(await timed('emit', () => emitServiceFiles(plan))));
     // openapi-typescript refuses duplicate or missing operationIds: give it the IR's de-duplicated names.

@@ -1,6 +1,7 @@
 import { SpecError, isRecord } from '../spec-error';
 import { bundleRefs } from './bundle-refs';
 import { convertSwagger2 } from './convert-swagger';
+import { hoistPathRefs, rewriteDiscriminatorMappings } from './normalise-refs';
 import { defaultReadLimits, readDocument, type ReadLimits } from './read-document';
 import { validateDocument } from './validate-document';
 
@@ -17,6 +18,8 @@ export interface LoadedSpec {
   files: string[];
   /** Set when the input was Swagger 2.0 and converted. */
   convertedFrom?: '2.0';
+  /** What the load stage rewrote or left for openapi-typescript to refuse (pointer first). */
+  warnings?: string[];
 }
 
 /** Stage 1: read, bundle, convert (Swagger 2.0), validate. Throws SpecError: the CLI exits 2. */
@@ -36,5 +39,7 @@ export async function loadSpec(file: string, limits: ReadLimits = defaultReadLim
   const match = /^3\.([01])\.\d+(?:-[\w.]+)?$/.exec(versionString);
   if (!match) throw new SpecError(file, '/openapi', `unsupported version "${versionString}" (OpenAPI 3.0.x and 3.1.x, or Swagger 2.0)`);
   validateDocument(file, document);
-  return { file, document, version: match[1] === '1' ? '3.1' : '3.0', versionString, files: bundled.files, ...(convertedFrom ? { convertedFrom } : {}) };
+  // after validation, so a broken ref is reported where the author wrote it
+  const warnings = [...rewriteDiscriminatorMappings(document), ...hoistPathRefs(file, document)];
+  return { file, document, version: match[1] === '1' ? '3.1' : '3.0', versionString, files: bundled.files, ...(convertedFrom ? { convertedFrom } : {}), warnings };
 }
