@@ -108,3 +108,34 @@ test('the hostile spec yields the same structure as a benign copy of it', async 
   };
   expect(await shape('spec.yaml')).toEqual(await shape('benign.yaml'));
 }, 60_000);
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+test('lone surrogates in the spec leave every generated file valid UTF-8, spelled \\uXXXX, and the values intact', async () => {
+  const spec = await loadSpec(join(FIXTURES, 'hostile', 'spec.yaml'));
+  // the fixture really holds them (the YAML escape "\ud800" gives one unpaired code unit)
+  expect(Object.keys(spec.document.paths as object).some((k) => LONE_SURROGATE.test(k))).toBe(true);
+  const config = {
+    file: join(FIXTURES, 'hostile', 'x.json'),
+    rootDir: join(FIXTURES, 'hostile'),
+    outDir: GOLDEN,
+    reportsDir: tmpdir(),
+    sandbox: false,
+    services: [{ name: 'hostile', spec: join(FIXTURES, 'hostile', 'spec.yaml'), baseUrl: 'http://127.0.0.1:9', headers: {}, bindings: {} }],
+  };
+  const { files } = await generate({ config, dryRun: true });
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  for (const f of files) {
+    // a lone surrogate would be written as U+FFFD: the file on disk would differ from what was hashed
+    expect({ path: f.path, lone: LONE_SURROGATE.exec(f.content)?.index }).toEqual({ path: f.path, lone: undefined });
+    expect({ path: f.path, replacement: f.content.includes('\ufffd') }).toEqual({ path: f.path, replacement: false });
+    expect(strict.decode(Buffer.from(f.content, 'utf8'))).toBe(f.content);
+  }
+  for (const name of readdirSync(GOLDEN)) strict.decode(readFileSync(join(GOLDEN, name)));
+  // escaped, not replaced: the manifest still names the exact path and operationId
+  const manifest = JSON.parse(files.find((f) => f.path.endsWith('manifest.json'))!.content) as { operations: { path: string; operationId: string }[] };
+  expect(manifest.operations.map((o) => [o.path, o.operationId])).toContainEqual(['/lone\ud800surrogate\\', 'lone\ud800id\udc00']);
+  const types = files.find((f) => f.path.endsWith('types.ts'))!.content;
+  expect(types).toContain('"\\ud800" | "a\\udc00b\\\\"');
+}, 60_000);
+

@@ -14,6 +14,8 @@ const table: [string, { given: string; pointer: string; reason: RegExp }][] = [
   ['a broken local $ref', { given: 'broken-ref.yaml', pointer: '/paths/~1a/get/responses/200/content/application~1json/schema/$ref', reason: /points at nothing/ }],
   ['a ref outside the folder', { given: 'outside-ref.yaml', pointer: '/paths/~1a/get/responses/200/content/application~1json/schema/$ref', reason: /leaves the spec's folder/ }],
   ['an http ref', { given: 'http-ref.yaml', pointer: '/paths/~1a/get/responses/200/$ref', reason: /never URLs/ }],
+  ['a plain http ref', { given: 'http-plain-ref.yaml', pointer: '/paths/~1a/get/responses/200/content/application~1json/schema/$ref', reason: /never URLs/ }],
+  ['an absolute-path ref', { given: 'absolute-ref.yaml', pointer: '/paths/~1a/get/responses/200/content/application~1json/schema/$ref', reason: /absolute paths are not followed/ }],
   ['a file: URL ref', { given: 'file-url-ref.yaml', pointer: '/paths/~1a/get/responses/200/$ref', reason: /never URLs/ }],
   ['a ref to a missing file', { given: 'missing-file-ref.yaml', pointer: '/paths/~1a/get/responses/200/$ref', reason: /not found: sub\/nope.yaml/ }],
   ['an unsupported version', { given: 'unsupported-version.yaml', pointer: '/openapi', reason: /unsupported version "4.0.0"/ }],
