@@ -1,4 +1,4 @@
-import { join, relative, resolve, sep, posix } from 'node:path';
+import { basename, join, relative, resolve, sep, posix } from 'node:path';
 import type { ResolvedConfig } from '../harness/config';
 import { emitServiceFiles, type EmittedFile } from './emit/emit-service';
 import { generateTypes, hashTypesInput, reuseTypes } from './emit/generate-types';
@@ -65,6 +65,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         serviceDir: join(config.outDir, svc.name),
         runtimeDir,
         specLabel,
+        ...(svc.expect ? { expectations: { entries: svc.expect, origin: `${basename(config.file)}#/services/${i}/expect` } } : {}),
       }),
     );
     warnings.push(...(spec.warnings ?? []).map((w) => `${svc.name}: ${specLabel}#${w}`));

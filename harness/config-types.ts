@@ -16,6 +16,26 @@ export interface ServiceConfig {
   headers?: Record<string, string>;
   /** Path/query parameter values for success cases, by parameter name. */
   bindings?: Record<string, string | number | boolean>;
+  /**
+   * Where the service's conventions differ from its spec: what to expect instead, by operation.
+   * Keys: an operationId, `"METHOD /path"`, or `"*"` for every operation (an operation's own entry
+   * wins field by field). The generator applies them; the report lists each with its origin.
+   */
+  expect?: Record<string, Expectation>;
+}
+
+/** What to expect of one operation (or of all, under `"*"`) instead of what the spec documents. */
+export interface Expectation {
+  /** Skip every generated case of the operation, with this reason (needs a user session, a mail server...). */
+  skip?: string;
+  /** Status of the success case (e.g. `"401"`: the configured token may not call it). */
+  ok?: string;
+  /** Status for an unknown id; also generates the case when the spec documents no 404. */
+  'not-found'?: string;
+  /** Status for invalid input (e.g. `"400"`: the framework never sends 422); also generates the cases when the spec documents none. */
+  invalid?: string;
+  /** Why: shown in the report beside every case the entry changes. */
+  reason?: string;
 }
 
 export interface HarnessConfig {

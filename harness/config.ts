@@ -45,6 +45,23 @@ const configSchema = {
             type: 'object',
             additionalProperties: { type: ['string', 'number', 'boolean'] },
           },
+          expect: {
+            type: 'object',
+            propertyNames: { pattern: '^(\\*|[A-Za-z]+ /.*|[^ ]+)$' },
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              minProperties: 1,
+              properties: {
+                skip: { type: 'string', minLength: 1 },
+                // a 5xx is never an expectation: the harness always fails it
+                ok: { type: 'string', pattern: '^[1-4](\\d\\d|XX)$' },
+                'not-found': { type: 'string', pattern: '^[1-4](\\d\\d|XX)$' },
+                invalid: { type: 'string', pattern: '^[1-4](\\d\\d|XX)$' },
+                reason: { type: 'string', minLength: 1 },
+              },
+            },
+          },
         },
       },
     },

@@ -1,6 +1,7 @@
 import { resolveRecord } from '../ir/resolve-node';
 import type { OperationIr, ServiceIr } from '../ir/types';
 import type { BaselineCase, CaseKind, ValueSource } from '../../harness/runtime/case-types';
+import { describeOrigin, type ExpectationOrigin, type OperationExpectation } from './expectations';
 import { planInvalid } from './plan-invalid';
 import { planRequest, referenceFields, type PlanOptions } from './plan-request';
 import { pickIdField, unknownValueFor, type Resolved } from './request-values';
@@ -14,17 +15,27 @@ export interface PlannedCase {
   name: string;
   skipped?: string;
   spec?: BaselineCase;
+  /** The expected status (or the skip) comes from the config, not the spec. */
+  override?: ExpectationOrigin;
 }
 
-/** Stage 3 (cases): every baseline case of one operation, or the reason it cannot be generated. */
-export function planOperationCases(ir: ServiceIr, op: OperationIr, options: PlanOptions): PlannedCase[] {
+/**
+ * Stage 3 (cases): every baseline case of one operation, or the reason it cannot be generated.
+ * `expectation`: the config's word where the service's conventions differ from the spec.
+ */
+export function planOperationCases(ir: ServiceIr, op: OperationIr, options: PlanOptions, expectation?: OperationExpectation): PlannedCase[] {
   const prefix = `${options.service} ${op.method.toUpperCase()} ${op.path} returns`;
   const okStatus = op.responses.find((r) => /^2\d\d$/.test(r.status))?.status ?? op.responses.find((r) => /^2XX$/i.test(r.status))?.status;
   const cases: PlannedCase[] = [];
-  const add = (kind: CaseKind, status: string, phrase: string, result: Resolved<BaselineCase>) => {
+  const add = (kind: CaseKind, documented: string, phrase: string, result: Resolved<BaselineCase>) => {
+    const changed = kind === 'empty-list' ? undefined : expectation?.status[kind];
+    const status = changed?.status ?? documented;
     const base = `${prefix} ${status}${phrase ? ' ' + phrase : ''}`;
-    if (result.ok) cases.push({ kind, status, name: base, spec: result.value });
-    else cases.push({ kind, status, name: `${base} [skipped: ${result.reason}]`, skipped: result.reason });
+    const override = expectation?.skip ?? (changed ? { by: changed.by, ...(changed.reason ? { reason: changed.reason } : {}) } : undefined);
+    const skipped = expectation?.skip ? describeOrigin(expectation.skip) : result.ok ? undefined : result.reason;
+    if (skipped !== undefined) cases.push({ kind, status, name: `${base} [skipped: ${skipped}]`, skipped, ...(override ? { override } : {}) });
+    else if (result.ok && override) cases.push({ kind, status, name: base, spec: { ...result.value, expect: status, expectedBy: describeOrigin(override) }, override });
+    else if (result.ok) cases.push({ kind, status, name: base, spec: result.value });
   };
   const problem = op.problems[0];
   const guard = (build: () => Resolved<BaselineCase>): Resolved<BaselineCase> => (problem ? { ok: false, reason: problem } : build());
@@ -32,11 +43,13 @@ export function planOperationCases(ir: ServiceIr, op: OperationIr, options: Plan
   const ok = guard(() => (okStatus ? planOk(ir, op, okStatus, options) : { ok: false, reason: 'no 2xx response is documented' }));
   const upsert = ok.ok && ok.value.expect !== okStatus;
   add('ok', ok.ok ? ok.value.expect : (okStatus ?? '2XX'), upsert ? 'in a parent it created' : okPhrase(op), ok);
-  if (op.documents.notFound) {
+  if (op.documents.notFound || expectation?.status['not-found']) {
     add('not-found', '404', 'for an unknown id', guard(() => planNotFound(ir, op, options)));
   }
-  for (const status of op.documents.validation) {
-    if (status === '400' && op.documents.validation.includes('422')) {
+  const configuredInvalid = expectation?.status.invalid?.status;
+  const validation = op.documents.validation.length > 0 ? op.documents.validation : configuredInvalid ? [configuredInvalid] : [];
+  for (const status of validation) {
+    if (status === '400' && validation.includes('422')) {
       add('invalid', '400', 'for a business-rule violation', { ok: false, reason: '400 is documented beside 422: malformed input is expected as 422, a business-rule 400 needs a hand-written test' });
       continue;
     }

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config';
 import type { ResolvedConfig } from '../config-types';
 import { resolveCallsDir, resolveEndpoints } from '../endpoints';
+import { prepareDiscovery } from './discovery';
 import { REPO_ROOT, removeStaleStateDirs, startSandbox, type RunningSandbox } from './sandbox-process';
 
 /**
@@ -26,11 +27,11 @@ export function getGlobalState(): HarnessGlobalState {
   return g.__harnessState;
 }
 
-/** Remove the recorded calls of an earlier run, so the reports describe this run only. */
+/** Remove the recorded calls, skips and discoveries of an earlier run, so the reports describe this run only. */
 export function clearRecordedCalls(callsDir: string): void {
   mkdirSync(callsDir, { recursive: true });
   for (const name of readdirSync(callsDir)) {
-    if (/^calls-.*\.jsonl$/.test(name)) rmSync(join(callsDir, name), { force: true });
+    if (/^(calls|skips)-.*\.jsonl$|^discovered\.json$/.test(name)) rmSync(join(callsDir, name), { force: true });
   }
 }
 
@@ -59,7 +60,22 @@ export default async function globalSetup(): Promise<void> {
   const callsDir = resolveCallsDir(config);
   clearRecordedCalls(callsDir);
   process.env.HARNESS_CALLS_DIR = callsDir;
+  await bringUpServices(config);
+  let discovery: Awaited<ReturnType<typeof prepareDiscovery>>;
+  try {
+    discovery = await prepareDiscovery(config, callsDir);
+  } catch (err) {
+    // Jest runs no teardown after a failed setup: stop what this setup started
+    await getGlobalState().sandbox?.stop();
+    throw err;
+  }
+  if (discovery.missing > 0) {
+    process.stderr.write(`[harness] ${discovery.missing} of ${discovery.found + discovery.missing} lists gave no id to discover: their cases are skipped, with the reason in the reports\n`);
+  }
+}
 
+/** Make sure every service answers, starting the sandbox when the config asks for it; exports contract 3. */
+async function bringUpServices(config: ResolvedConfig): Promise<void> {
   if (process.env.HARNESS_ENDPOINTS) {
     if (!existsSync(process.env.HARNESS_ENDPOINTS)) throw new Error(`HARNESS_ENDPOINTS names ${process.env.HARNESS_ENDPOINTS}, which does not exist`);
     resolveEndpoints(config); // fails now, naming the service, rather than in every test

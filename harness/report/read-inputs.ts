@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Manifest, ManifestOperation, RecordedCall } from './report-types';
+import type { Manifest, ManifestCase, ManifestOperation, RecordedCall, RecordedSkip } from './report-types';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -52,6 +52,30 @@ export function readRecordedCalls(callsDir: string): RecordedCalls {
   return { calls, malformedLines };
 }
 
+function parseOverride(raw: unknown): Pick<ManifestCase, 'override'> {
+  if (!isRecord(raw) || typeof raw.by !== 'string') return {};
+  return { override: { by: raw.by, ...(typeof raw.reason === 'string' ? { reason: raw.reason } : {}) } };
+}
+
+/** Every `skips-*.jsonl` in the folder: generated cases declared skipped at run time, with the reason. */
+export function readRuntimeSkips(callsDir: string): RecordedSkip[] {
+  if (!existsSync(callsDir)) return [];
+  const skips: RecordedSkip[] = [];
+  for (const file of readdirSync(callsDir).filter((n) => /^skips-.*\.jsonl$/.test(n)).sort()) {
+    for (const line of readFileSync(join(callsDir, file), 'utf8').split('\n')) {
+      try {
+        const raw = JSON.parse(line) as unknown;
+        if (isRecord(raw) && raw.v === 1 && typeof raw.service === 'string' && typeof raw.testName === 'string' && typeof raw.reason === 'string') {
+          skips.push({ v: 1, service: raw.service, testFile: typeof raw.testFile === 'string' ? raw.testFile : '', testName: raw.testName, reason: raw.reason });
+        }
+      } catch {
+        // an empty or half-written line
+      }
+    }
+  }
+  return skips;
+}
+
 /** Parse and check one manifest (contract 5). Errors name the file and the field. */
 export function parseManifest(text: string, file: string): Manifest {
   let raw: unknown;
@@ -80,6 +104,7 @@ export function parseManifest(text: string, file: string): Manifest {
         status: String(c.status ?? ''),
         name: String(c.name ?? ''),
         ...(typeof c.skipped === 'string' ? { skipped: c.skipped } : {}),
+        ...parseOverride(c.override),
       })),
     };
   });

@@ -47,11 +47,13 @@ function renderCell(status: CoverageStatus | undefined): string {
   if (!status) return '<td class="st"></td>';
   const tests = status.tests.length > 0 ? `\n${status.tests.join('\n')}` : '';
   const skipped = status.skipped ? `\nskipped: ${status.skipped.join('; ')}` : '';
+  const byConfig = status.expectedBy ? `\nexpected by ${status.expectedBy.join('; ')}` : '';
   if (!status.documented) {
-    return `<td class="st undoc" title="${escapeHtml(`undocumented status, ${status.calls} calls${tests}`)}">${status.calls}!</td>`;
+    const what = status.tested ? `undocumented status, ${status.calls} calls` : 'undocumented status, untested';
+    return `<td class="st undoc" title="${escapeHtml(`${what}${byConfig}${tests}`)}">${status.calls}!</td>`;
   }
-  if (!status.tested) return `<td class="st miss" title="${escapeHtml(`documented, untested${skipped}`)}">${status.skipped ? 'skip' : '✗'}</td>`;
-  return `<td class="st ok" title="${escapeHtml(`${status.calls} calls${tests}${skipped}`)}">${status.calls}</td>`;
+  if (!status.tested) return `<td class="st miss" title="${escapeHtml(`documented, untested${skipped}${byConfig}`)}">${status.skipped ? 'skip' : '✗'}</td>`;
+  return `<td class="st ok" title="${escapeHtml(`${status.calls} calls${byConfig}${tests}${skipped}`)}">${status.calls}</td>`;
 }
 
 function renderServiceSection(name: string, ops: readonly CoverageOperation[]): string {

@@ -48,8 +48,17 @@ function renderUntestedRows(ops: readonly CoverageOperation[]): string[] {
 function renderUndocumentedRows(ops: readonly CoverageOperation[]): string[] {
   return ops.flatMap((op) =>
     op.statuses
-      .filter((s) => !s.documented)
+      .filter((s) => !s.documented && s.tested)
       .map((s) => `| ${formatMdCode(op.operationId)} | ${op.method} ${formatMdCode(op.path)} | ${s.status} | ${s.calls} | ${formatTests(s.tests)} |`),
+  );
+}
+
+/** Where the config, not the spec, says what to expect: each case's status and the entry behind it. */
+function renderExpectedByConfigRows(ops: readonly CoverageOperation[]): string[] {
+  return ops.flatMap((op) =>
+    op.statuses
+      .filter((s) => s.expectedBy)
+      .map((s) => `| ${formatMdCode(op.operationId)} | ${op.method} ${formatMdCode(op.path)} | ${s.status}${s.documented ? '' : ' (undocumented)'} | ${s.tested ? 'yes' : 'no'} | ${(s.expectedBy ?? []).map(escapeMdText).join('; ')} |`),
   );
 }
 
@@ -86,6 +95,10 @@ function renderService(name: string, ops: readonly CoverageOperation[], options:
   const undocumented = renderUndocumentedRows(ops);
   if (undocumented.length > 0) {
     out.push('**Undocumented statuses observed**', '', '| operation | route | status | calls | tests |', '|---|---|---|---|---|', ...undocumented, '');
+  }
+  const byConfig = renderExpectedByConfigRows(ops);
+  if (byConfig.length > 0) {
+    out.push('**Expected by the config, not the spec**', '', '| operation | route | status | tested | from |', '|---|---|---|---|---|', ...byConfig, '');
   }
   const tested = renderTestedRows(ops);
   if (options.withTested && tested.length > 0) {

@@ -1,7 +1,7 @@
 /** The inputs and outputs of the reports, as the contracts between the parts fix them. */
 
 /** Contract 4, written by the recording middleware: one JSON line per exchange. */
-export type { RecordedCall } from '../runtime/record-calls';
+export type { RecordedCall, RecordedSkip } from '../runtime/record-calls';
 
 /** Contract 5: `generated/<svc>/manifest.json`. */
 export interface ManifestCase {
@@ -9,6 +9,8 @@ export interface ManifestCase {
   status: string;
   name: string;
   skipped?: string;
+  /** The expected status (or the skip) comes from this config entry (`file#pointer`), not the spec. */
+  override?: { by: string; reason?: string };
 }
 
 export interface ManifestOperation {
@@ -31,8 +33,10 @@ export interface CoverageStatus {
   tested: boolean;
   calls: number;
   tests: string[];
-  /** Why the generated cases for this status were skipped, from the manifest, deduplicated (absent when none). */
+  /** Why the generated cases for this status were skipped: the manifest's reasons, then those found at run time (`run time: ...`), deduplicated (absent when none). */
   skipped?: string[];
+  /** Config entries that made this the expected status of a case, as `config file#pointer: reason` (absent: the spec did). */
+  expectedBy?: string[];
 }
 
 export interface CoverageOperation {

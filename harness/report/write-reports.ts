@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../config-types';
 import { buildCoverage, summarizeCoverage } from './build-coverage';
 import { buildLatencyProfile, DEFAULT_SLOW_MS, renderLatencyMd, type LatencyStats, type OperationLatency } from './build-latency';
-import { readManifests, readRecordedCalls } from './read-inputs';
+import { readManifests, readRecordedCalls, readRuntimeSkips } from './read-inputs';
 import { renderCoverageHtml } from './render-coverage-html';
 import { renderCoverageMd } from './render-coverage-md';
 import type { CoverageTotals } from './report-types';
@@ -29,6 +29,8 @@ export interface ReportsSummary {
   malformedLines: number;
   /** Services of the config with no manifest (not generated): absent from coverage. */
   missingManifests: string[];
+  /** Generated cases declared skipped at run time (no value to discover). */
+  runtimeSkips: number;
   coverageMd: string;
 }
 
@@ -38,7 +40,8 @@ export function writeReports(options: WriteReportsOptions): ReportsSummary {
   const slowThresholdMs = options.slowThresholdMs ?? (Number(process.env.HARNESS_SLOW_MS) || DEFAULT_SLOW_MS);
   const { manifests, missing } = readManifests(config.outDir, config.services.map((s) => s.name));
   const { calls, malformedLines } = readRecordedCalls(callsDir);
-  const { report, unmatchedCalls } = buildCoverage(manifests, calls);
+  const skips = readRuntimeSkips(callsDir);
+  const { report, unmatchedCalls } = buildCoverage(manifests, calls, skips);
   const latency = buildLatencyProfile(calls, slowThresholdMs);
   const coverageMd = renderCoverageMd(report);
   mkdirSync(config.reportsDir, { recursive: true });
@@ -58,6 +61,7 @@ export function writeReports(options: WriteReportsOptions): ReportsSummary {
     unmatchedCalls: unmatchedCalls.length,
     malformedLines,
     missingManifests: missing,
+    runtimeSkips: skips.length,
     coverageMd,
   };
 }
@@ -78,6 +82,7 @@ export function formatReportsLine(s: ReportsSummary): string {
     s.unmatchedCalls ? `${s.unmatchedCalls} calls matched no manifest operation` : '',
     s.malformedLines ? `${s.malformedLines} malformed call lines` : '',
     s.missingManifests.length ? `no manifest for ${s.missingManifests.join(', ')}` : '',
+    s.runtimeSkips ? `${s.runtimeSkips} cases skipped at run time, reasons in coverage.md` : '',
   ].filter(Boolean);
   return (
     `operations covered ${c.operationsCovered}/${c.operations}, statuses covered ${c.documentedStatusesTested}/${c.documentedStatuses}` +

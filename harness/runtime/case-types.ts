@@ -25,6 +25,8 @@ export interface UniqueString {
   pointer: string;
   maxLength?: number;
   pattern?: string;
+  /** `email`: the suffix goes into the local part (`harness-x1@example.com`), so it stays an email. */
+  format?: 'email';
 }
 
 /** A body field filled at run time (a reference to another record). */
@@ -46,6 +48,8 @@ export interface BaselineCase extends RequestPlan {
   phase: Phase;
   /** The documented status expected: `200`, `2XX`, `404`, `422`... */
   expect: string;
+  /** The expected status comes from the config (file#pointer: reason), not the spec: it may be undocumented. */
+  expectedBy?: string;
   /** empty-list: the body must be exactly `[]`. */
   expectEmptyArray?: boolean;
   /** Run first: create the record this case acts on; `field` of its response feeds `created` sources. */

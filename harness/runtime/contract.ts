@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import type { DiscoverSpec } from './discover';
 import { forResponses, toJsonSchema } from './schema-convert';
 
 /** The generated `contract.json`: what the run-time checks need from the spec. */
@@ -10,6 +11,8 @@ export interface Contract {
   openapi: string;
   components: Record<string, unknown>;
   operations: ContractOperation[];
+  /** The lists the generated cases discover path values from (resolved by the suites' global setup). */
+  discover?: DiscoverSpec[];
 }
 
 export interface ContractOperation {

@@ -4,7 +4,8 @@ import { resolveCallsDir, resolveEndpoints } from '../endpoints';
 import type { BaselineCase, Phase } from './case-types';
 import { checkResponse, type CheckOptions, type ResponseLike } from './check-response';
 import { loadContract, type LoadedContract } from './contract';
-import { createdIds, createRecorder } from './record-calls';
+import { unavailableReason } from './discover';
+import { createdIds, createRecorder, currentTest, recordSkip } from './record-calls';
 import { runCase, type RawRequest } from './run-case';
 
 export interface ServiceDefinition {
@@ -25,6 +26,12 @@ export interface ServiceHandle<Paths extends {}> {
   expect(result: ResponseLike, status: number | string, options?: Omit<CheckOptions, 'secrets'>): void;
   /** Run one generated baseline case. */
   runCase(c: BaselineCase): Promise<void>;
+  /**
+   * Declare one generated baseline case as a Jest test. When the global setup found no value the
+   * case needs (an empty list to discover an id from), the test is declared skipped and the
+   * reason recorded for the reports: a case that cannot run is never a pass, nor a failure.
+   */
+  test(name: string, c: BaselineCase): void;
   readonly contract: LoadedContract;
 }
 
@@ -95,6 +102,16 @@ export function defineService<Paths extends {}>(def: ServiceDefinition): Service
         },
         c,
       );
+    },
+    test(name, c) {
+      const reason = unavailableReason(def.service, c);
+      if (reason === undefined) {
+        test(name, () => handle.runCase(c));
+        return;
+      }
+      const { cfg } = serviceConfig(def.service);
+      recordSkip(resolveCallsDir(cfg), { service: def.service, testFile: currentTest().testFile, testName: name, reason });
+      test.skip(name, () => undefined);
     },
   };
   return handle;

@@ -196,3 +196,21 @@ export function createdIds(service: string, callsDir: string, baseUrl: string): 
   }
   return ids;
 }
+
+/**
+ * A generated case declared skipped at run time (a value it needs could not be found): one JSON
+ * line in `$HARNESS_CALLS_DIR/skips-<pid>.jsonl`, which the reports join with the manifest so the
+ * case shows as skipped with its reason, never as a pass.
+ */
+export interface RecordedSkip {
+  v: 1;
+  service: string;
+  testFile: string;
+  testName: string;
+  reason: string;
+}
+
+export function recordSkip(callsDir: string, skip: Omit<RecordedSkip, 'v'>): void {
+  mkdirSync(callsDir, { recursive: true });
+  appendFileSync(join(callsDir, `skips-${process.pid}.jsonl`), JSON.stringify({ v: 1, ...skip } satisfies RecordedSkip) + '\n');
+}

@@ -124,7 +124,7 @@ test('a failed setup says so, and an unexpected status fails with the reason', a
 test('discovery that finds nothing names the list and the binding to set', async () => {
   await expect(
     lib.runCase({ kind: 'ok', phase: 'seeded', expect: '200', operationId: 'getBook', method: 'get', path: '/shelves/{shelfId}/books/{bookId}', params: { path: { shelfId: { value: 'zz' }, bookId: { discover: { path: '/nothing', field: 'id' } } } } }),
-  ).rejects.toThrow(/cannot discover bookId: GET \/nothing on the seeded instance returned 404[\s\S]*bindings.bookId/);
+  ).rejects.toThrow(/no value for bookId: GET \/nothing on the seeded instance answered 404[\s\S]*bindings.bookId/);
 });
 
 test('discovery skips records created during the run (newest-first lists included)', async () => {

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { BaselineCase, RequestPlan, UniqueString, ValueSource } from './case-types';
 import { checkResponse } from './check-response';
 import type { LoadedContract } from './contract';
+import { discover, discoverKey, readDiscovered } from './discover';
 
 /** The untyped face of an openapi-fetch client: baseline cases address operations by data. */
 export type RawRequest = (
@@ -48,7 +49,12 @@ export async function runCase(rt: CaseRuntime, c: BaselineCase): Promise<void> {
     ctx.created = parse(setup.text);
   }
   const { result, text } = await send(rt, c.phase, c, ctx);
-  checkResponse(rt.contract, result, c.expect, { bodyText: text, secrets: rt.secrets(), ...(c.expectEmptyArray ? { emptyArray: true } : {}) });
+  checkResponse(rt.contract, result, c.expect, {
+    bodyText: text,
+    secrets: rt.secrets(),
+    ...(c.expectEmptyArray ? { emptyArray: true } : {}),
+    ...(c.expectedBy !== undefined ? { expectedBy: c.expectedBy } : {}),
+  });
 }
 
 async function send(rt: CaseRuntime, phase: 'seeded' | 'empty', plan: RequestPlan, ctx: Context) {
@@ -96,26 +102,23 @@ async function resolveValue(rt: CaseRuntime, source: ValueSource, ctx: Context, 
     if (value === undefined) throw new Error(`${rt.service}: the created record has no "${source.created.field}" for ${what}: ${JSON.stringify(ctx.created)?.slice(0, 300)}`);
     return value;
   }
-  const { path, field, params } = source.discover;
-  const pathValues: Record<string, unknown> = {};
-  for (const [name, parent] of Object.entries(params ?? {})) pathValues[name] = await resolveValue(rt, parent, ctx, name);
-  const key = `${rt.service} ${path} ${field} ${JSON.stringify(pathValues)}`;
+  const key = discoverKey(source.discover);
+  const prepared = readDiscovered()?.[rt.service]?.[key];
+  if (prepared) {
+    if ('value' in prepared) return prepared.value;
+    throw new Error(`${rt.service}: ${prepared.reason}`);
+  }
+  // No global setup made the discoveries: find it now, once per worker.
   if (!discovered.has(key)) {
-    const literal = Object.fromEntries(Object.entries(pathValues).map(([k, v]) => [k, { value: v as string }]));
-    const { result, text } = await send(rt, 'seeded', { operationId: '', method: 'get', path, ...(params ? { params: { path: literal } } : {}) }, ctx);
-    const list = parse(text);
-    const items = (Array.isArray(list) ? list : []) as Record<string, unknown>[];
+    const fetchList = async (path: string, pathValues: Record<string, unknown>) => {
+      const literal = Object.fromEntries(Object.entries(pathValues).map(([k, v]) => [k, { value: v as string }]));
+      const { result, text } = await send(rt, 'seeded', { operationId: '', method: 'get', path, ...(Object.keys(literal).length ? { params: { path: literal } } : {}) }, ctx);
+      return { status: result.response.status, text };
+    };
     // Seeded records only: one a test created may be deleted by that test at any moment.
-    const created = rt.createdIds();
-    const first = items.find((item) => item && typeof item === 'object' && !created.has(String(item[field]))) ?? items[0];
-    const value = first && typeof first === 'object' ? first[field] : undefined;
-    if (value === undefined) {
-      throw new Error(
-        `${rt.service}: cannot discover ${what}: GET ${path} on the seeded instance returned ${result.response.status} ${text.slice(0, 200)}; ` +
-          `seed a record or set bindings.${what} in the harness config`,
-      );
-    }
-    discovered.set(key, value);
+    const found = await discover(source.discover, fetchList, rt.createdIds(), what);
+    if ('reason' in found) throw new Error(`${rt.service}: ${found.reason}`);
+    discovered.set(key, found.value);
   }
   return discovered.get(key);
 }
@@ -147,6 +150,13 @@ function makeUnique(body: unknown, u: UniqueString): void {
   uniqueCounter += 1;
   const token = `${uniquePrefix}${uniqueCounter.toString(36)}`;
   const letters = toLetters(parseInt(uniquePrefix, 36) * 1000 + uniqueCounter);
+  if (u.format === 'email') {
+    const at = current.lastIndexOf('@');
+    const email = `${current.slice(0, at)}-${token}${current.slice(at)}`;
+    const emailPattern = u.pattern ? safeRegExp(u.pattern) : undefined;
+    if (at > 0 && email.length <= (u.maxLength ?? 254) && (!emailPattern || emailPattern.test(email))) setAtPointer(body, u.pointer, email);
+    return;
+  }
   const max = u.maxLength ?? 200;
   const fit = (base: string, suffix: string) => (base.length + suffix.length <= max ? base + suffix : base.slice(0, Math.max(0, max - suffix.length)) + suffix).slice(0, max);
   const candidates = [fit(current, `-${token}`), fit(current, token), fit(current, token.toUpperCase()), fit(current.slice(0, 1), letters), fit('', letters)];

@@ -44,6 +44,7 @@ const bodies: Record<string, [number, string, string]> = {
   '/items': [200, 'application/json', '[{"id":"00000000-0000-4000-8000-000000000001","note":null}]'],
   '/items/bad': [200, 'application/json', '{"id":"not-a-uuid","note":3}'],
   '/items/html': [500, 'text/html', '<!doctype html><h1>boom</h1>'],
+  '/items/gone': [410, 'application/json', '{"detail":"gone"}'],
 };
 
 beforeAll(async () => {
@@ -118,6 +119,14 @@ describe('the typed client', () => {
   test('a 5xx HTML page fails with every reason', async () => {
     const result = await shop.seeded.GET('/items/{itemId}', { params: { path: { itemId: 'html' } }, parseAs: 'text' });
     expect(() => shop.expect(result, 200)).toThrow(/expected status 200, got 500[\s\S]*never acceptable[\s\S]*not documented[\s\S]*HTML page/);
+  });
+
+  test('a status the config expects may be undocumented; a mismatch says which config entry expected it', async () => {
+    const result = await shop.seeded.GET('/items/{itemId}', { params: { path: { itemId: 'gone' } } });
+    const expectedBy = 'config harness.config.json#/services/0/expect/getItem/not-found: deleted items answer 410';
+    expect(() => shop.expect(result, 410)).toThrow(/status 410 is not documented for this operation/);
+    expect(() => shop.expect(result, 410, { expectedBy })).not.toThrow();
+    expect(() => shop.expect(result, 404, { expectedBy })).toThrow(`expected status 404 (from the ${expectedBy}), got 410`);
   });
 
   test('the empty instance is refused clearly when there is none', () => {
