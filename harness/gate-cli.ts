@@ -9,6 +9,7 @@ import type { TestSummary } from './jest/coverage-reporter';
 import { REPO_ROOT, removeStaleStateDirs, startSandbox, type RunningSandbox } from './jest/sandbox-process';
 import { describeDeadServices, readSandboxStatus, resolveCallsDir } from './endpoints';
 import { formatReportsLine, formatSlowestLines, writeReports, type ReportsSummary } from './report/write-reports';
+import { escapeHtml } from './report/render-coverage-html';
 
 /**
  * `npm run gate`: generate, sandbox up, the suites under Jest, reports, teardown; each stage
@@ -180,7 +181,9 @@ async function runGate(options: GateOptions): Promise<number> {
     env.HARNESS_CALLS_DIR = callsDir;
     env.HARNESS_REPORTS_BY = 'gate';
     const summaryFile = join(config.reportsDir, 'test-summary.json');
+    const junitFile = join(config.reportsDir, 'junit.xml');
     rmSync(summaryFile, { force: true });
+    rmSync(junitFile, { force: true });
     const jest = [node, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning', join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js')];
     const watcher = options.failFast ? watchSandbox(env.HARNESS_SANDBOX_STATUS) : undefined;
     try {
@@ -193,6 +196,8 @@ async function runGate(options: GateOptions): Promise<number> {
     if (dead.length > 0) {
       aborted = `service ${[...new Set(dead.map((d) => `"${d.service}" (${d.phase})`))].join(', ')} died during the tests`;
       log(`[gate] the sandbox lost services during the run:\n${describeDeadServices(dead)}`);
+      // Jest was stopped before its reporters ran: CI still gets a junit.xml that says why
+      if (!existsSync(junitFile)) writeFileSync(junitFile, abortedJunit(aborted, describeDeadServices(dead)));
     }
     reports = await timeStage('reports', async () => writeReports({ config, callsDir }));
     log(`[gate] reports in ${relative(process.cwd(), reports.reportsDir) || '.'}: ${formatReportsLine(reports)}`);
@@ -227,6 +232,19 @@ async function runGate(options: GateOptions): Promise<number> {
   process.stdout.write(`gate ${passed ? 'passed' : 'FAILED'}: ${tests} · ${cov} · wall ${wall}\n`);
   writeStageTimings(config.reportsDir, { passed, wallMs, stages, tests: summary ?? null });
   return passed ? 0 : 1;
+}
+
+/** The junit.xml of a run the gate stopped: one failed test case that names the dead services. */
+export function abortedJunit(message: string, details: string): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<testsuites name="gate" tests="1" failures="1" errors="0">',
+    '  <testsuite name="sandbox" tests="1" failures="1" errors="0" skipped="0">',
+    `    <testcase classname="gate" name="the services stay up during the tests"><failure message="${escapeHtml(message)}">${escapeHtml(details)}</failure></testcase>`,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
 }
 
 /** `<reportsDir>/gate-stages.json`: the stage timings of this run, for CI dashboards and bench/. */

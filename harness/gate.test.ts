@@ -97,6 +97,8 @@ describe('gate with a sandbox that loses a service mid-run', () => {
       expect(Date.now() - started).toBeLessThan(20_000); // the suite alone would take 25 s
       expect(stdout).toMatch(/^gate FAILED: tests did not report \(service "fake" \(seeded\) died during the tests\)/);
       expect(stderr).toContain('service "fake" (seeded instance) died (killed by SIGKILL); last log lines:\nfake listening');
+      // Jest never got to its reporters, yet CI gets a junit.xml that says what happened
+      expect(readFileSync(join(dir, 'rep', 'junit.xml'), 'utf8')).toMatch(/<failure message="service &quot;fake&quot; \(seeded\) died during the tests">[\s\S]*fake listening/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
