@@ -182,11 +182,23 @@ async function runDredd(service: string, baseUrl: string, dir: string): Promise<
   };
 }
 
-async function runSpecmatic(service: string, baseUrl: string, dir: string): Promise<PeerRun> {
+/**
+ * Specmatic's `--filter` for some operations: `METHOD='GET' && PATH='/a,/b'` (its filter syntax:
+ * comma-separated values, `&&`), or `PATH='/a,/b'` when the methods differ. Each bug-zoo run then
+ * generates only the tests of the bug's operation(s): the JVM start and the spec parse remain.
+ */
+export function specmaticFilter(ops: { method: string; path: string }[]): string {
+  const methods = [...new Set(ops.map((o) => o.method.toUpperCase()))];
+  const paths = `PATH='${[...new Set(ops.map((o) => o.path))].join(',')}'`;
+  return methods.length === 1 ? `METHOD='${methods[0]}' && ${paths}` : paths;
+}
+
+async function runSpecmatic(service: string, baseUrl: string, dir: string, filter?: string): Promise<PeerRun> {
   const junit = join(dir, `${service}.specmatic-junit`);
   rmSync(junit, { recursive: true, force: true });
   const started = performance.now();
-  const run = await runTimed(['java', '-jar', SPECMATIC_JAR, 'test', specOf(service), `--testBaseURL=${baseUrl}`, `--junitReportDir=${junit}`], { cwd: dir, timeoutMs: 600_000 });
+  const args = ['java', '-jar', SPECMATIC_JAR, 'test', specOf(service), `--testBaseURL=${baseUrl}`, `--junitReportDir=${junit}`, ...(filter ? [`--filter=${filter}`] : [])];
+  const run = await runTimed(args, { cwd: dir, timeoutMs: 600_000 });
   const out = stripAnsi(run.stdout + run.stderr);
   writeFileSync(join(dir, `${service}.out.txt`), out);
   const m = /Tests run: (\d+), Successes: (\d+), Failures: (\d+), WIP: (\d+), Errors: (\d+)/.exec(out);
@@ -214,9 +226,10 @@ async function runSpecmatic(service: string, baseUrl: string, dir: string): Prom
  * One peer against one service of a running sandbox (its seeded instance). With `reuseGenerated`,
  * Step CI's workflow and Portman's collection are generated once per service and reused (the
  * base URL patched in), as a user would between runs: the bug zoo does this; the test-run
- * bench does not (their generate step is part of their run there).
+ * bench does not (their generate step is part of their run there). `only`: Specmatic runs just
+ * the tests of these operations (its `--filter`); the other peers ignore it (they are fast).
  */
-export async function runPeer(peer: PeerId, service: string, baseUrl: string, label: string, reuseGenerated = false): Promise<PeerRun> {
+export async function runPeer(peer: PeerId, service: string, baseUrl: string, label: string, reuseGenerated = false, only?: { method: string; path: string }[]): Promise<PeerRun> {
   const dir = join(SCRATCH, 'peers', label, peer);
   mkdirSync(dir, { recursive: true });
   const cache = reuseGenerated ? join(SCRATCH, 'peers', 'generated-cache', peer) : undefined;
@@ -230,7 +243,7 @@ export async function runPeer(peer: PeerId, service: string, baseUrl: string, la
       case 'dredd':
         return await runDredd(service, baseUrl, dir);
       case 'specmatic':
-        return await runSpecmatic(service, baseUrl, dir);
+        return await runSpecmatic(service, baseUrl, dir, only?.length ? specmaticFilter(only) : undefined);
     }
   } catch (err) {
     return { peer, service, wallMs: 0, tests: 0, failed: 0, failedNames: [], error: (err as Error).message };
