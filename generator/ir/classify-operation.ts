@@ -44,7 +44,8 @@ function decideRole(op: OperationIr, all: readonly OperationIr[], doc: unknown, 
       return 'delete';
     case 'post': {
       if (isItemPath) return 'action';
-      const hasList = all.some((o) => o.path === op.path && o.method === 'get' && successIsArray(o, doc));
+      // A list beside it, plain or wrapped (`{"features": [...]}`): the POST adds to that collection.
+      const hasList = all.some((o) => o.path === op.path && o.method === 'get' && listShape(o, doc) !== undefined);
       const creates = op.responses.some((r) => r.status === '201');
       if (hasList) return 'create';
       return creates && !isItemAction ? 'create' : 'action';
@@ -63,4 +64,30 @@ export function successIsArray(op: OperationIr, doc: unknown): boolean {
   if (type === 'array') return true;
   if (Array.isArray(type) && type.includes('array')) return true;
   return isRecord(schema.items) && type === undefined;
+}
+
+/**
+ * Where the records of a list response are: the 2xx body itself when it is an array, or the one
+ * array-typed property of an object body (`{"version": 1, "projects": [...]}`, allOf parts
+ * merged). `items` is the records' schema node; `listProperty` names the wrapping property.
+ * Undefined when the body is neither.
+ */
+export function listShape(op: OperationIr, doc: unknown): { items: unknown; listProperty?: string } | undefined {
+  const ok = op.responses.find((r) => /^2/.test(r.status));
+  if (!ok?.schema) return undefined;
+  const schema = resolveRecord(doc, ok.schema);
+  if (successIsArray(op, doc)) return { items: schema.items };
+  const parts = [schema, ...(Array.isArray(schema.allOf) ? (schema.allOf as unknown[]).map((p) => resolveRecord(doc, p)) : [])];
+  const arrays = new Map<string, Record<string, unknown>>();
+  for (const part of parts) {
+    if (!isRecord(part.properties)) continue;
+    for (const [name, node] of Object.entries(part.properties)) {
+      const prop = resolveRecord(doc, node);
+      const type = prop.type;
+      if (type === 'array' || (Array.isArray(type) && type.includes('array')) || (type === undefined && isRecord(prop.items))) arrays.set(name, prop);
+    }
+  }
+  if (arrays.size !== 1) return undefined;
+  const [listProperty, prop] = [...arrays][0]!;
+  return { items: prop.items, listProperty };
 }

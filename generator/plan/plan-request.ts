@@ -1,3 +1,4 @@
+import { listShape } from '../ir/classify-operation';
 import { resolveRecord } from '../ir/resolve-node';
 import type { OperationIr, ParameterLocation, ServiceIr } from '../ir/types';
 import { isRecord } from '../spec-error';
@@ -63,7 +64,7 @@ function planBody(ir: ServiceIr, op: OperationIr, options: PlanOptions): Resolve
       const base = name.replace(/(Id|_id)$/, '').replace(/_/g, '-');
       for (const candidate of [`${base}s`, `${base}es`, base.replace(/y$/, 'ies')]) {
         const found = discoverSource(ir, `/${candidate}/{${name}}`, name, options.bindings);
-        if (found.ok && ir.operations.some((o) => o.path === `/${candidate}` && o.role === 'list')) return found.value;
+        if (found.ok && ir.operations.some((o) => o.path === `/${candidate}` && o.method === 'get' && listShape(o, ir.document) !== undefined)) return found.value;
       }
     }
     return undefined;

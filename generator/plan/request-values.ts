@@ -1,3 +1,4 @@
+import { listShape } from '../ir/classify-operation';
 import { resolveRecord } from '../ir/resolve-node';
 import type { OperationIr, ParameterIr, ServiceIr } from '../ir/types';
 import { isRecord } from '../spec-error';
@@ -46,8 +47,10 @@ export function discoverSource(ir: ServiceIr, route: string, paramName: string, 
   const at = segments.indexOf(`{${paramName}}`);
   const collection = '/' + segments.slice(0, Math.max(at, 0)).join('/');
   if (at < 1) return { ok: false, reason: `no collection path before {${paramName}}` };
-  const list = ir.operations.find((o) => o.path === collection && o.role === 'list');
-  if (!list) return { ok: false, reason: `no list operation GET ${collection} to discover it from` };
+  // An array list, or a list wrapped in an object (`{"projects": [...]}`): records under one property.
+  const list = ir.operations.find((o) => o.path === collection && o.method === 'get' && listShape(o, ir.document) !== undefined);
+  const shape = list && listShape(list, ir.document);
+  if (!list || !shape) return { ok: false, reason: `no list operation GET ${collection} to discover it from` };
   const params = Object.create(null) as Record<string, ValueSource>;
   for (const parent of list.parameters.path) {
     const bound = bindings[parent.name];
@@ -60,22 +63,40 @@ export function discoverSource(ir: ServiceIr, route: string, paramName: string, 
       params[parent.name] = up.value;
     }
   }
-  const ok = list.responses.find((r) => /^2/.test(r.status));
-  const items = resolveRecord(ir.document, resolveRecord(ir.document, ok?.schema).items);
-  const field = pickIdField(ir.document, items, paramName);
-  return { ok: true, value: { discover: { path: collection, field, ...(Object.keys(params).length ? { params } : {}) } } };
+  const field = pickIdField(ir.document, resolveRecord(ir.document, shape.items), paramName);
+  const listProperty = shape.listProperty !== undefined ? { listProperty: shape.listProperty } : {};
+  return { ok: true, value: { discover: { path: collection, field, ...listProperty, ...(Object.keys(params).length ? { params } : {}) } } };
 }
 
-/** The property of a record that holds its id: the parameter's own name, then `id`, then snake_case. */
+/**
+ * The property of a record that holds the value of path parameter `paramName`, checked against
+ * the record schema's properties (allOf parts included): the parameter's own name, then its last
+ * camelCase word (`strategyName` -> `name`, `featureKey` -> `key`, `projectId` -> `id`), `id`,
+ * snake_case, for a `{token}` the usual holders of a token (`token`, `secret`), the one property
+ * ending in the parameter's name (`{name}` -> `tokenName`), then a natural key (`name`, `key`,
+ * `slug`). A schema with no such property keeps `id`.
+ */
 export function pickIdField(doc: unknown, schema: Record<string, unknown>, paramName: string): string {
-  const props = isRecord(schema.properties) ? schema.properties : {};
-  const allOfProps = Array.isArray(schema.allOf)
-    ? Object.assign({}, ...(schema.allOf as unknown[]).map((s) => resolveRecord(doc, s).properties).filter(isRecord))
-    : {};
-  const names = new Set([...Object.keys(props), ...Object.keys(allOfProps as object)]);
+  const names = recordPropertyNames(doc, schema);
   const snake = paramName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  for (const candidate of [paramName, 'id', snake]) if (names.has(candidate)) return candidate;
+  const lastWord = /[A-Z][a-z0-9]*$/.exec(paramName)?.[0]?.toLowerCase();
+  const lastSnake = snake.split(/[_-]/).filter(Boolean).at(-1);
+  const tokenLike = /token$/i.test(paramName) ? ['token', 'secret'] : [];
+  for (const candidate of [paramName, lastWord, lastSnake, 'id', snake, ...tokenLike]) if (candidate !== undefined && names.has(candidate)) return candidate;
+  // `{name}` of an API token is its `tokenName`: the one property that ends in the parameter's name.
+  const suffix = paramName.charAt(0).toUpperCase() + paramName.slice(1);
+  const ending = [...names].filter((n) => n.endsWith(suffix) || n.endsWith(`_${snake}`));
+  if (ending.length === 1) return ending[0]!;
+  // A record with no `id` is keyed by its natural key (`{contextField}` of a context field is its `name`).
+  for (const natural of ['name', 'key', 'slug']) if (names.has(natural)) return natural;
   return 'id';
+}
+
+/** Property names of an object schema, its allOf parts included (one level of `$ref` each). */
+function recordPropertyNames(doc: unknown, schema: Record<string, unknown>, depth = 0): Set<string> {
+  const names = new Set<string>(isRecord(schema.properties) ? Object.keys(schema.properties) : []);
+  if (depth < 8 && Array.isArray(schema.allOf)) for (const part of schema.allOf as unknown[]) for (const n of recordPropertyNames(doc, resolveRecord(doc, part), depth + 1)) names.add(n);
+  return names;
 }
 
 /** A well-formed value that certainly names no record: all-f uuid, a huge integer, a fixed string. */
