@@ -1,9 +1,9 @@
 import { listShape } from '../ir/classify-operation';
 import { resolveRecord } from '../ir/resolve-node';
 import type { OperationIr, ParameterLocation, ServiceIr } from '../ir/types';
-import { isRecord } from '../spec-error';
+import { getAtPointer, isRecord, parsePointer } from '../spec-error';
 import type { RequestPlan, Scalar, ValueSource } from '../../harness/runtime/case-types';
-import { discoverSource, isConfigHeader, readValueFor, type Bindings, type Resolved } from './request-values';
+import { discoverSource, isConfigHeader, pickIdField, readValueFor, type Bindings, type Resolved } from './request-values';
 import { findUniqueStrings, sampleSchema, type SampleContext } from './sample-value';
 
 export interface PlanOptions {
@@ -76,8 +76,35 @@ function planBody(ir: ServiceIr, op: OperationIr, options: PlanOptions): Resolve
     if (!sampled.ok) return { ok: false, reason: `cannot sample a request body: ${sampled.reason}` };
     value = sampled.value;
   }
-  const unique = findUniqueStrings(ir.document, body.schema, value).filter((u) => !ctx.fill.some((f) => f.pointer === u.pointer) && !isReferenceField(ir, op, u.pointer));
+  const keys = op.role === 'create' ? naturalKeys(ir, op) : new Set<string>();
+  const bound = new Set<unknown>(Object.values(options.bindings));
+  const unique = findUniqueStrings(ir.document, body.schema, value).filter((u) => {
+    if (ctx.fill.some((f) => f.pointer === u.pointer)) return false;
+    // A created record's own key always: two creates of the same name collide (409). A value the
+    // config binds elsewhere (`flexibleRollout`) names a well-known record: that stays as it is.
+    const top = parsePointer(u.pointer);
+    if (top.length === 1 && keys.has(top[0]!)) return !bound.has(getAtPointer(value, top));
+    return !isReferenceField(ir, op, u.pointer);
+  });
   return { ok: true, value: { contentType: body.contentType, value, ...(unique.length ? { unique } : {}), ...(ctx.fill.length ? { fill: ctx.fill } : {}) } };
+}
+
+/** Property names that are the natural key of a record: unique per record, so unique per create. */
+const NATURAL_KEYS = ['name', 'key', 'slug', 'username', 'email', 'title'];
+
+/**
+ * Body properties of a create that name the record it creates: the usual natural keys, and the
+ * field of the created record that feeds its item path (`{contextField}` -> `name`).
+ */
+function naturalKeys(ir: ServiceIr, op: OperationIr): Set<string> {
+  const keys = new Set(NATURAL_KEYS);
+  const item = ir.operations.find((o) => o.itemIdParam !== undefined && o.path === `${op.path}/{${o.itemIdParam}}`);
+  const created = op.responses.find((r) => /^2\d\d$/.test(r.status));
+  if (item?.itemIdParam) {
+    keys.add(item.itemIdParam);
+    if (created?.schema !== undefined) keys.add(pickIdField(ir.document, resolveRecord(ir.document, created.schema), item.itemIdParam));
+  }
+  return keys;
 }
 
 /** Top-level body fields that point at other records (uuid ids): fixed values every create repeats. */

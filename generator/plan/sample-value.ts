@@ -167,7 +167,7 @@ function sampleNumber(schema: Record<string, unknown>): Sampled {
 }
 
 /**
- * Free-form strings of a request body (no enum, const or format) that the run time makes unique,
+ * Free-form strings of a request body (no enum, const or format but email) that the run time makes unique,
  * so that two creates in one run do not collide on a unique column (409).
  */
 export function findUniqueStrings(doc: unknown, node: unknown, value: unknown, path: string[] = [], depth = 0): UniqueString[] {
@@ -182,12 +182,16 @@ export function findUniqueStrings(doc: unknown, node: unknown, value: unknown, p
     );
   }
   if (typeof value !== 'string' || schemaType(schema) !== 'string') return [];
-  if (schema.enum !== undefined || schema.const !== undefined || schema.format !== undefined) return [];
+  if (schema.enum !== undefined || schema.const !== undefined) return [];
+  // An email stays an email (the suffix goes before the @); other formats are left as they are.
+  const email = schema.format === 'email' && value.includes('@');
+  if (schema.format !== undefined && !email) return [];
   return [
     {
       pointer: toPointer(path),
       ...(typeof schema.maxLength === 'number' ? { maxLength: schema.maxLength } : {}),
       ...(typeof schema.pattern === 'string' ? { pattern: schema.pattern } : {}),
+      ...(email ? { format: 'email' as const } : {}),
     },
   ];
 }

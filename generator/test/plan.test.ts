@@ -30,6 +30,48 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const param = (name: string, type = 'string') => ({ name, in: 'path', required: true, schema: { type } });
 const error = { description: 'e' };
 
+describe('H1: a create body names its record by a key that must differ per create', () => {
+  // `name` is also a path parameter elsewhere (`/tag-types/{name}`): before, that made it a "reference" and it stayed fixed.
+  const schemas = {
+    CreateContextField: { type: 'object', required: ['name'], properties: { name: { type: 'string', example: 'subscriptionTier' }, description: { type: 'string' } } },
+    ContextField: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, sortOrder: { type: 'integer' } } },
+    CreateUser: { type: 'object', required: ['email', 'rootRole'], properties: { email: { type: 'string', format: 'email' }, rootRole: { type: 'string' } } },
+    CreateCurrency: { type: 'object', required: ['code'], properties: { code: { type: 'string', example: 'EUR' } } },
+    Currency: { type: 'object', properties: { code: { type: 'string' } } },
+    CreateStrategy: { type: 'object', required: ['name'], properties: { name: { type: 'string', example: 'flexibleRollout' } } },
+  };
+  const ir = irOf(
+    {
+      '/context': { post: { requestBody: json(ref('CreateContextField')), responses: { '201': json(ref('ContextField')), '409': error } } },
+      '/context/{contextField}': { parameters: [param('contextField')], put: { requestBody: json(ref('CreateContextField')), responses: { '200': { description: 'ok' }, '404': error } } },
+      '/tag-types/{name}': { parameters: [param('name')], get: { responses: { '200': { description: 'ok' } } } },
+      '/users': { post: { requestBody: json(ref('CreateUser')), responses: { '201': { description: 'c' } } } },
+      '/currencies': { post: { requestBody: json(ref('CreateCurrency')), responses: { '201': json(ref('Currency')) } } },
+      '/currencies/{currencyCode}': { parameters: [param('currencyCode')], delete: { responses: { '204': { description: 'd' } } } },
+      '/rates/{code}': { parameters: [param('code')], get: { responses: { '200': { description: 'ok' } } } },
+      '/feature-strategies': { post: { requestBody: json(ref('CreateStrategy')), responses: { '201': { description: 'c' } } } },
+    },
+    schemas,
+  );
+
+  test.each([
+    ['the create ok case', 'post', '/context', (c: PlannedCase) => c.spec?.body?.unique, [{ pointer: '/name' }]],
+    ['the create step of "a record it created"', 'put', '/context/{contextField}', (c: PlannedCase) => c.spec?.create?.body?.unique, [{ pointer: '/name' }]],
+    ['an email stays an email', 'post', '/users', (c: PlannedCase) => c.spec?.body?.unique, [{ pointer: '/email', format: 'email' }, { pointer: '/rootRole' }]],
+    ['the field that feeds the item path ({currencyCode} -> code), though `code` names a rate elsewhere', 'post', '/currencies', (c: PlannedCase) => c.spec?.body?.unique, [{ pointer: '/code' }]],
+  ])('%s: unique strings', (_name, method, path, pick, want) => {
+    const ok = casesOf(ir, method, path).find((c) => c.kind === 'ok')!;
+    expect(ok.skipped).toBeUndefined();
+    expect(pick(ok)).toEqual(want);
+  });
+
+  test('a key whose value the config binds elsewhere names a well-known record: it stays as it is', () => {
+    const ok = casesOf(ir, 'post', '/feature-strategies', { strategyName: 'flexibleRollout' }).find((c) => c.kind === 'ok')!;
+    expect(ok.spec?.body?.value).toEqual({ name: 'flexibleRollout' });
+    expect(ok.spec?.body?.unique).toBeUndefined();
+  });
+});
+
 describe('H3: the field of a record that feeds a path parameter', () => {
   const props = (...names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
   test.each([
