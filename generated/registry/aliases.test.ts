@@ -119,8 +119,28 @@ test("registry POST /companies/{companyId}/aliases returns 422 for a body missin
     "operationId": "createCompanyAlias",
     "method": "post",
     "path": "/companies/{companyId}/aliases",
-    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "params": { "path": { "companyId": { "created": { "field": "id" } } } },
     "body": { "contentType": "application/json", "value": {} },
+    "create": {
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+    },
   });
 });
 
@@ -132,8 +152,28 @@ test("registry POST /companies/{companyId}/aliases returns 422 for a body with a
     "operationId": "createCompanyAlias",
     "method": "post",
     "path": "/companies/{companyId}/aliases",
-    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "params": { "path": { "companyId": { "created": { "field": "id" } } } },
     "body": { "contentType": "application/json", "value": { "alias": 12345 } },
+    "create": {
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+    },
   });
 });
 

@@ -116,8 +116,28 @@ test("registry POST /companies/{companyId}/competitors returns 422 for a body mi
     "operationId": "createCompanyCompetitor",
     "method": "post",
     "path": "/companies/{companyId}/competitors",
-    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "params": { "path": { "companyId": { "created": { "field": "id" } } } },
     "body": { "contentType": "application/json", "value": { "strength": 0.6 } },
+    "create": {
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+    },
   });
 });
 
@@ -129,8 +149,28 @@ test("registry POST /companies/{companyId}/competitors returns 422 for a body wi
     "operationId": "createCompanyCompetitor",
     "method": "post",
     "path": "/companies/{companyId}/competitors",
-    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "params": { "path": { "companyId": { "created": { "field": "id" } } } },
     "body": { "contentType": "application/json", "value": { "competitorId": 12345, "strength": 0.6 } },
+    "create": {
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+    },
   });
 });
 

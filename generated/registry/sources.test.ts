@@ -134,8 +134,28 @@ test("registry POST /companies/{companyId}/sources returns 422 for a body missin
     "operationId": "createCompanySource",
     "method": "post",
     "path": "/companies/{companyId}/sources",
-    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "params": { "path": { "companyId": { "created": { "field": "id" } } } },
     "body": { "contentType": "application/json", "value": { "url": "https://feeds.example.com/aapl.rss" } },
+    "create": {
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+    },
   });
 });
 
@@ -147,10 +167,30 @@ test("registry POST /companies/{companyId}/sources returns 422 for a body with a
     "operationId": "createCompanySource",
     "method": "post",
     "path": "/companies/{companyId}/sources",
-    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "params": { "path": { "companyId": { "created": { "field": "id" } } } },
     "body": {
       "contentType": "application/json",
       "value": { "kind": 12345, "url": "https://feeds.example.com/aapl.rss" },
+    },
+    "create": {
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
     },
   });
 });

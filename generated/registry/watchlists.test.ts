@@ -233,8 +233,19 @@ test("registry PUT /watchlists/{watchlistId} returns 422 for a body missing a re
     "operationId": "replaceWatchlist",
     "method": "put",
     "path": "/watchlists/{watchlistId}",
-    "params": { "path": { "watchlistId": { "value": "00000000-0000-4000-a400-000000000001" } } },
+    "params": { "path": { "watchlistId": { "created": { "field": "id" } } } },
     "body": { "contentType": "application/json", "value": { "description": "Integrated oil and gas" } },
+    "create": {
+      "operationId": "createWatchlist",
+      "method": "post",
+      "path": "/watchlists",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "Energy majors", "description": "Integrated oil and gas" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }, { "pointer": "/description", "maxLength": 500 }],
+      },
+      "expect": "201",
+    },
   });
 });
 
@@ -246,10 +257,21 @@ test("registry PUT /watchlists/{watchlistId} returns 422 for a body with a wrong
     "operationId": "replaceWatchlist",
     "method": "put",
     "path": "/watchlists/{watchlistId}",
-    "params": { "path": { "watchlistId": { "value": "00000000-0000-4000-a400-000000000001" } } },
+    "params": { "path": { "watchlistId": { "created": { "field": "id" } } } },
     "body": {
       "contentType": "application/json",
       "value": { "name": 12345, "description": "Integrated oil and gas" },
+    },
+    "create": {
+      "operationId": "createWatchlist",
+      "method": "post",
+      "path": "/watchlists",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "Energy majors", "description": "Integrated oil and gas" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }, { "pointer": "/description", "maxLength": 500 }],
+      },
+      "expect": "201",
     },
   });
 });

@@ -219,8 +219,30 @@ test("risk POST /approvals/{approvalId}/approve returns 422 for a body missing a
     "operationId": "approveApproval",
     "method": "post",
     "path": "/approvals/{approvalId}/approve",
-    "params": { "path": { "approvalId": { "value": "00000000-0000-4000-a600-000000000001" } } },
+    "params": { "path": { "approvalId": { "created": { "field": "id" } } } },
     "body": { "contentType": "application/json", "value": {} },
+    "create": {
+      "operationId": "createApproval",
+      "method": "post",
+      "path": "/approvals",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "NVDA",
+          "side": "BUY",
+          "quantity": 2500,
+          "requestedBy": "alice",
+          "reason": "Rebalance into semiconductors",
+          "expiresAt": "2099-01-01T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/requestedBy", "maxLength": 100 },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+    },
   });
 });
 
@@ -232,8 +254,30 @@ test("risk POST /approvals/{approvalId}/approve returns 422 for a body with a wr
     "operationId": "approveApproval",
     "method": "post",
     "path": "/approvals/{approvalId}/approve",
-    "params": { "path": { "approvalId": { "value": "00000000-0000-4000-a600-000000000001" } } },
+    "params": { "path": { "approvalId": { "created": { "field": "id" } } } },
     "body": { "contentType": "application/json", "value": { "decidedBy": 12345 } },
+    "create": {
+      "operationId": "createApproval",
+      "method": "post",
+      "path": "/approvals",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "NVDA",
+          "side": "BUY",
+          "quantity": 2500,
+          "requestedBy": "alice",
+          "reason": "Rebalance into semiconductors",
+          "expiresAt": "2099-01-01T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/requestedBy", "maxLength": 100 },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+    },
   });
 });
 
@@ -376,8 +420,30 @@ test("risk POST /approvals/{approvalId}/reject returns 422 for a body missing a 
     "operationId": "rejectApproval",
     "method": "post",
     "path": "/approvals/{approvalId}/reject",
-    "params": { "path": { "approvalId": { "value": "00000000-0000-4000-a600-000000000001" } } },
+    "params": { "path": { "approvalId": { "created": { "field": "id" } } } },
     "body": { "contentType": "application/json", "value": {} },
+    "create": {
+      "operationId": "createApproval",
+      "method": "post",
+      "path": "/approvals",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "NVDA",
+          "side": "BUY",
+          "quantity": 2500,
+          "requestedBy": "alice",
+          "reason": "Rebalance into semiconductors",
+          "expiresAt": "2099-01-01T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/requestedBy", "maxLength": 100 },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+    },
   });
 });
 
@@ -389,7 +455,29 @@ test("risk POST /approvals/{approvalId}/reject returns 422 for a body with a wro
     "operationId": "rejectApproval",
     "method": "post",
     "path": "/approvals/{approvalId}/reject",
-    "params": { "path": { "approvalId": { "value": "00000000-0000-4000-a600-000000000001" } } },
+    "params": { "path": { "approvalId": { "created": { "field": "id" } } } },
     "body": { "contentType": "application/json", "value": { "decidedBy": 12345 } },
+    "create": {
+      "operationId": "createApproval",
+      "method": "post",
+      "path": "/approvals",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "NVDA",
+          "side": "BUY",
+          "quantity": 2500,
+          "requestedBy": "alice",
+          "reason": "Rebalance into semiconductors",
+          "expiresAt": "2099-01-01T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/requestedBy", "maxLength": 100 },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+    },
   });
 });

@@ -171,8 +171,19 @@ test("trading PUT /market-prices/{ticker} returns 422 for a body missing a requi
     "operationId": "setMarketPrice",
     "method": "put",
     "path": "/market-prices/{ticker}",
-    "params": { "path": { "ticker": { "value": "AAPL" } } },
+    "params": { "path": { "ticker": { "created": { "field": "ticker" } } } },
     "body": { "contentType": "application/json", "value": {} },
+    "create": {
+      "operationId": "createMarketPrice",
+      "method": "post",
+      "path": "/market-prices",
+      "body": {
+        "contentType": "application/json",
+        "value": { "ticker": "TEST", "price": 50 },
+        "unique": [{ "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" }],
+      },
+      "expect": "201",
+    },
   });
 });
 
@@ -184,7 +195,18 @@ test("trading PUT /market-prices/{ticker} returns 422 for a body with a wrong ty
     "operationId": "setMarketPrice",
     "method": "put",
     "path": "/market-prices/{ticker}",
-    "params": { "path": { "ticker": { "value": "AAPL" } } },
+    "params": { "path": { "ticker": { "created": { "field": "ticker" } } } },
     "body": { "contentType": "application/json", "value": { "price": "not-a-number" } },
+    "create": {
+      "operationId": "createMarketPrice",
+      "method": "post",
+      "path": "/market-prices",
+      "body": {
+        "contentType": "application/json",
+        "value": { "ticker": "TEST", "price": 50 },
+        "unique": [{ "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" }],
+      },
+      "expect": "201",
+    },
   });
 });

@@ -53,7 +53,7 @@ export function planOperationCases(ir: ServiceIr, op: OperationIr, options: Plan
       add('invalid', '400', 'for a business-rule violation', { ok: false, reason: '400 is documented beside 422: malformed input is expected as 422, a business-rule 400 needs a hand-written test' });
       continue;
     }
-    const invalid = problem ? [{ phrase: 'for invalid input', result: { ok: false, reason: problem } as Resolved<BaselineCase> }] : planInvalid(ir, op, status, options);
+    const invalid = problem ? [{ phrase: 'for invalid input', result: { ok: false, reason: problem } as Resolved<BaselineCase> }] : planInvalid(ir, op, status, options, ok);
     for (const c of invalid) add('invalid', status, c.phrase, c.result);
   }
   if (op.role === 'list') {

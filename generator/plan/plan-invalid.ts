@@ -6,17 +6,51 @@ import { planRequest, mergedObjectSchema, type PlanOptions } from './plan-reques
 import { malformedValueFor, readValueFor, unknownValueFor, type Resolved } from './request-values';
 import { sampleSchema, schemaType } from './sample-value';
 
-/** One invalid case per kind of violation the operation's contract allows (DESIGN.md baseline table). */
-export function planInvalid(ir: ServiceIr, op: OperationIr, status: string, options: PlanOptions): { phrase: string; result: Resolved<BaselineCase> }[] {
+/**
+ * One invalid case per kind of violation the operation's contract allows (DESIGN.md baseline table).
+ * `ok`: the operation's success case. A body or query violation on an item path is sent to the
+ * record the success case uses (binding, example, discovered, or one the test creates first): sent
+ * to an unknown id, the service answers 404 before it looks at the body.
+ */
+export function planInvalid(
+  ir: ServiceIr,
+  op: OperationIr,
+  status: string,
+  options: PlanOptions,
+  ok?: Resolved<BaselineCase>,
+): { phrase: string; result: Resolved<BaselineCase> }[] {
   const out: { phrase: string; result: Resolved<BaselineCase> }[] = [];
   const invalidCase = (overrides: Record<string, ValueSource>, body?: unknown, queryOverride?: Record<string, ValueSource>): Resolved<BaselineCase> => {
-    // Rejected requests change nothing, so a path id may come from discovery, else any well-formed value.
+    // A malformed path id is refused before any lookup: the other path values may be any well-formed ones.
     for (const p of op.parameters.path) if (!(p.name in overrides) && !readValueFor(ir, op, p, options.bindings).ok) overrides[p.name] = { value: unknownValueFor(ir.document, p) };
     const request = planRequest(ir, op, options, overrides, queryOverride);
     if (!request.ok) return request;
     const value: BaselineCase = { kind: 'invalid', phase: 'seeded', expect: status, ...request.value };
     if (body !== undefined && value.body) value.body = { contentType: value.body.contentType, value: body };
     return { ok: true, value };
+  };
+  /**
+   * A body or query violation: the success case's path values (and the record it creates); when it
+   * has none, a bound, example or discovered value for every path parameter (a rejected request
+   * changes nothing); else skipped.
+   */
+  const onKnownRecord = (body?: unknown, queryOverride?: Record<string, ValueSource>): Resolved<BaselineCase> => {
+    const overrides = Object.create(null) as Record<string, ValueSource>;
+    if (ok?.ok) {
+      Object.assign(overrides, ok.value.params?.path ?? {});
+      const result = invalidCase(overrides, body, queryOverride);
+      if (!result.ok || !ok.value.create) return result;
+      return { ok: true, value: { ...result.value, create: ok.value.create } };
+    }
+    for (const p of op.parameters.path) {
+      const read = readValueFor(ir, op, p, options.bindings);
+      if (!read.ok) {
+        const why = ok && !ok.ok ? ok.reason : read.reason;
+        return { ok: false, reason: `needs a record the service knows (else it may answer 404 before it checks the ${body !== undefined ? 'body' : 'query'}), and has none: ${why}` };
+      }
+      overrides[p.name] = read.value;
+    }
+    return invalidCase(overrides, body, queryOverride);
   };
   const pathParam = [...op.parameters.path].reverse().find((p) => malformedValueFor(ir.document, p));
   if (pathParam) {
@@ -26,7 +60,7 @@ export function planInvalid(ir: ServiceIr, op: OperationIr, status: string, opti
   const queryParam = op.parameters.query.find((p) => malformedValueFor(ir.document, p));
   if (queryParam) {
     const bad = malformedValueFor(ir.document, queryParam)!;
-    out.push({ phrase: `for an out-of-contract query value (${queryParam.name})`, result: invalidCase(Object.create(null) as Record<string, ValueSource>, undefined, { [queryParam.name]: { value: bad.value } }) });
+    out.push({ phrase: `for an out-of-contract query value (${queryParam.name})`, result: onKnownRecord(undefined, { [queryParam.name]: { value: bad.value } }) });
   }
   if (op.body) {
     const schema = mergedObjectSchema(ir.document, op.body.schema);
@@ -36,12 +70,12 @@ export function planInvalid(ir: ServiceIr, op: OperationIr, status: string, opti
       if (required) {
         const body = { ...sampled.value };
         delete body[required];
-        out.push({ phrase: `for a body missing a required field (${required})`, result: invalidCase(Object.create(null) as Record<string, ValueSource>, body) });
+        out.push({ phrase: `for a body missing a required field (${required})`, result: onKnownRecord(body) });
       }
       const wrong = [...schema.required, ...Object.keys(schema.properties)].find((name) => wrongTypeValue(resolveRecord(ir.document, schema.properties[name])) !== undefined);
       if (wrong) {
         const body = { ...sampled.value, [wrong]: wrongTypeValue(resolveRecord(ir.document, schema.properties[wrong])) };
-        out.push({ phrase: `for a body with a wrong type (${wrong})`, result: invalidCase(Object.create(null) as Record<string, ValueSource>, body) });
+        out.push({ phrase: `for a body with a wrong type (${wrong})`, result: onKnownRecord(body) });
       }
     }
   }

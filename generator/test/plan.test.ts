@@ -72,6 +72,54 @@ describe('H1: a create body names its record by a key that must differ per creat
   });
 });
 
+describe('H2: a body or query violation on an item path is sent to a record the service knows', () => {
+  const schemas = {
+    Segment: { type: 'object', required: ['name'], properties: { id: { type: 'integer' }, name: { type: 'string', example: 'beta-users' } } },
+  };
+  const body = { requestBody: { required: true, ...json(ref('Segment')) } };
+  const ir = irOf(
+    {
+      '/segments': { post: { ...body, responses: { '201': json(ref('Segment')), '400': error } } },
+      '/segments/{id}': { parameters: [param('id', 'integer')], put: { ...body, responses: { '204': { description: 'ok' }, '400': error, '404': error } } },
+      '/projects/{projectId}/archive': {
+        parameters: [param('projectId')],
+        post: { ...body, parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' } }], responses: { '200': { description: 'ok' }, '400': error, '404': error } },
+      },
+      '/orphans/{orphanId}': { parameters: [param('orphanId')], put: { ...body, responses: { '200': { description: 'ok' }, '400': error } } },
+    },
+    schemas,
+  );
+
+  test('an update: the record the success case creates first, not an unknown id', () => {
+    const cases = casesOf(ir, 'put', '/segments/{id}');
+    for (const phrase of ['missing a required field (name)', 'wrong type (name)']) {
+      const c = caseNamed(cases, phrase);
+      expect(c.spec?.params?.path).toEqual({ id: { created: { field: 'id' } } });
+      expect(c.spec?.create).toMatchObject({ method: 'post', path: '/segments', expect: '201' });
+    }
+    expect(caseNamed(cases, 'wrong type (name)').spec?.body?.value).toEqual({ name: 12345 });
+  });
+
+  test('the malformed path id keeps its malformed value and creates nothing', () => {
+    const c = caseNamed(casesOf(ir, 'put', '/segments/{id}'), 'malformed path id (id)');
+    expect(c.spec?.params?.path).toEqual({ id: { value: 'not-a-number' } });
+    expect(c.spec?.create).toBeUndefined();
+  });
+
+  test('no record can be created: a bound value serves, as for reads (a rejected request changes nothing)', () => {
+    const cases = casesOf(ir, 'post', '/projects/{projectId}/archive', { projectId: 'default' });
+    expect(caseNamed(cases, 'for a record it created').skipped).toMatch(/no POST \/projects/);
+    expect(caseNamed(cases, 'wrong type (name)').spec?.params?.path).toEqual({ projectId: { value: 'default' } });
+    expect(caseNamed(cases, 'out-of-contract query value (force)').spec?.params?.path).toEqual({ projectId: { value: 'default' } });
+  });
+
+  test('no value at all: skipped with the reason, never sent to an unknown id', () => {
+    const c = caseNamed(casesOf(ir, 'put', '/orphans/{orphanId}'), 'wrong type (name)');
+    expect(c.spec).toBeUndefined();
+    expect(c.skipped).toMatch(/needs a record the service knows .*no POST \/orphans/);
+  });
+});
+
 describe('H3: the field of a record that feeds a path parameter', () => {
   const props = (...names: string[]) => ({ type: 'object', properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) });
   test.each([
