@@ -41,7 +41,9 @@ test('records without the field, and a list that cannot be fetched, are reasons 
   const down: ListFetcher = async () => {
     throw new Error('connect ECONNREFUSED');
   };
-  expect(await discover({ path: '/tags', field: 'id' }, down)).toEqual({ reason: 'no value for id: GET /tags failed (connect ECONNREFUSED)' });
+  expect(await discover({ path: '/tags', field: 'id' }, down)).toEqual({ reason: 'GET /tags failed (connect ECONNREFUSED)' });
+  // with the name of what it fills, the reason says which value is missing and which binding supplies it
+  expect(await discover({ path: '/tags', field: 'id' }, down, new Set(), 'tagId')).toEqual({ reason: 'no value for tagId: GET /tags failed (connect ECONNREFUSED); seed a record or set bindings.tagId in the harness config' });
 });
 
 test('the key of a source does not depend on the order its fields were written in', () => {

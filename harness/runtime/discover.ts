@@ -25,18 +25,31 @@ export function discoverKey(spec: DiscoverSpec): string {
   );
 }
 
-/** Every discover source a request plan needs at its top level (nested parents are resolved with them). */
-function sourcesOfPlan(plan: RequestPlan | undefined, out: DiscoverSpec[]): void {
-  if (!plan) return;
-  for (const values of Object.values(plan.params ?? {})) for (const source of Object.values(values ?? {})) if ('discover' in source) out.push(source.discover);
-  for (const fill of plan.body?.fill ?? []) if ('discover' in fill.source) out.push(fill.source.discover);
+/** A discover source a case needs, and what it fills: a parameter name, or a body field. */
+export interface NeededValue {
+  what: string;
+  spec: DiscoverSpec;
 }
 
-export function discoverSourcesOf(c: BaselineCase): DiscoverSpec[] {
-  const out: DiscoverSpec[] = [];
+/** Every discover source a request plan needs at its top level (nested parents are resolved with them). */
+function sourcesOfPlan(plan: RequestPlan | undefined, out: NeededValue[]): void {
+  if (!plan) return;
+  for (const values of Object.values(plan.params ?? {})) {
+    for (const [what, source] of Object.entries(values ?? {})) if ('discover' in source) out.push({ what, spec: source.discover });
+  }
+  for (const fill of plan.body?.fill ?? []) if ('discover' in fill.source) out.push({ what: fill.pointer.split('/').pop() ?? fill.pointer, spec: fill.source.discover });
+}
+
+export function discoverSourcesOf(c: BaselineCase): NeededValue[] {
+  const out: NeededValue[] = [];
   sourcesOfPlan(c.create, out);
   sourcesOfPlan(c, out);
   return out;
+}
+
+/** What a user reads when a value is missing: which one, why, and the binding that would supply it. */
+export function missingValue(what: string, why: string): string {
+  return why.startsWith('no value for ') ? why : `no value for ${what}: ${why}; seed a record or set bindings.${what} in the harness config`;
 }
 
 /** The records of a list response: the array itself, or the array under `listProperty` of a wrapped list. */
@@ -51,9 +64,11 @@ export type ListFetcher = (path: string, pathValues: Record<string, unknown>) =>
 
 /**
  * Resolve one discover source: its parents first, then `GET path` and the first record's field
- * (skipping records in `exclude`: ones the tests created). Never throws: a failure is a reason.
+ * (skipping records in `exclude`: ones the tests created). Never throws: a failure is a reason,
+ * which names the value and its binding when `what` is given (a parent's always is).
  */
-export async function discover(spec: DiscoverSpec, fetchList: ListFetcher, exclude: ReadonlySet<string> = new Set(), what = spec.field): Promise<Discovered> {
+export async function discover(spec: DiscoverSpec, fetchList: ListFetcher, exclude: ReadonlySet<string> = new Set(), what?: string): Promise<Discovered> {
+  const fail = (why: string): Discovered => ({ reason: what === undefined ? why : missingValue(what, why) });
   const pathValues: Record<string, unknown> = {};
   for (const [name, parent] of Object.entries(spec.params ?? {})) {
     if ('value' in parent) pathValues[name] = parent.value;
@@ -61,14 +76,14 @@ export async function discover(spec: DiscoverSpec, fetchList: ListFetcher, exclu
       const up = await discover(parent.discover, fetchList, exclude, name);
       if ('reason' in up) return up;
       pathValues[name] = up.value;
-    } else return { reason: `"${name}" of ${spec.path} would come from a created record, which discovery has none of` };
+    } else return fail(`"${name}" of ${spec.path} would come from a created record, which discovery has none of`);
   }
   let status: number;
   let text: string;
   try {
     ({ status, text } = await fetchList(spec.path, pathValues));
   } catch (err) {
-    return { reason: `no value for ${what}: GET ${spec.path} failed (${(err as Error).message})` };
+    return fail(`GET ${spec.path} failed (${(err as Error).message})`);
   }
   let body: unknown;
   try {
@@ -83,7 +98,7 @@ export async function discover(spec: DiscoverSpec, fetchList: ListFetcher, exclu
   if (value !== undefined && value !== null) return { value };
   const listed = spec.listProperty ? `${spec.path} (under "${spec.listProperty}")` : spec.path;
   const found = items === undefined ? `answered ${status}, not a list` : records.length === 0 ? `listed no record` : `listed records without "${spec.field}"`;
-  return { reason: `no value for ${what}: GET ${listed} on the seeded instance ${found}; seed a record or set bindings.${what} in the harness config` };
+  return fail(`GET ${listed} on the seeded instance ${found}`);
 }
 
 let cache: { file: string; data: DiscoveredFile } | undefined;
@@ -103,9 +118,9 @@ export function readDiscovered(env: NodeJS.ProcessEnv = process.env): Discovered
 export function unavailableReason(service: string, c: BaselineCase, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const found = readDiscovered(env)?.[service];
   if (!found) return undefined;
-  for (const spec of discoverSourcesOf(c)) {
+  for (const { what, spec } of discoverSourcesOf(c)) {
     const entry = found[discoverKey(spec)];
-    if (entry && 'reason' in entry) return entry.reason;
+    if (entry && 'reason' in entry) return missingValue(what, entry.reason);
   }
   return undefined;
 }

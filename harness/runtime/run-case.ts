@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { BaselineCase, RequestPlan, UniqueString, ValueSource } from './case-types';
 import { checkResponse } from './check-response';
 import type { LoadedContract } from './contract';
-import { discover, discoverKey, readDiscovered } from './discover';
+import { discover, discoverKey, missingValue, readDiscovered } from './discover';
 
 /** The untyped face of an openapi-fetch client: baseline cases address operations by data. */
 export type RawRequest = (
@@ -106,7 +106,7 @@ async function resolveValue(rt: CaseRuntime, source: ValueSource, ctx: Context, 
   const prepared = readDiscovered()?.[rt.service]?.[key];
   if (prepared) {
     if ('value' in prepared) return prepared.value;
-    throw new Error(`${rt.service}: ${prepared.reason}`);
+    throw new Error(`${rt.service}: ${missingValue(what, prepared.reason)}`);
   }
   // No global setup made the discoveries: find it now, once per worker.
   if (!discovered.has(key)) {
