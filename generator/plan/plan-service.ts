@@ -159,6 +159,6 @@ function buildContract(ir: ServiceIr): Record<string, unknown> {
 /** Every list the cases discover a value from, once, sorted: the suites' global setup resolves them before any test loads. */
 function discoverSources(cases: readonly PlannedCase[]): DiscoverSpec[] {
   const byKey = new Map<string, DiscoverSpec>();
-  for (const c of cases) if (c.spec) for (const spec of discoverSourcesOf(c.spec)) byKey.set(discoverKey(spec), spec);
+  for (const c of cases) if (c.spec) for (const { spec } of discoverSourcesOf(c.spec)) byKey.set(discoverKey(spec), spec);
   return [...byKey.keys()].sort(compareText).map((k) => byKey.get(k)!);
 }
