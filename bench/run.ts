@@ -44,6 +44,7 @@ interface Options {
   largeRuns?: string;
   loopRounds?: string;
   ours?: boolean;
+  sandboxPerBug?: boolean;
   refreshReadme?: boolean;
 }
 
@@ -211,6 +212,7 @@ async function main(): Promise<void> {
     .option('--refresh-readme', 'only copy the tables in bench/results/ into bench/README.md')
     .option('--no-ours', 'zoo: peers only (a side run for a slow peer)')
     .option('--suffix <s>', 'write results/<name>-<s>.md and leave README.md alone (a side run)')
+    .option('--sandbox-per-bug', 'zoo: a whole sandbox per variant (default: one sandbox, only the bug\'s service restarted with BUG set)')
     .option('--zoo-peers <ids>', 'peers run against every bug variant (default: all peers but specmatic; quick: dredd)')
     .parse(process.argv)
     .opts<Options>();
@@ -269,7 +271,7 @@ async function main(): Promise<void> {
       return b;
     });
     // the clean baseline must include every zoo peer
-    const zooOpts: ZooOptions = { bugs, peers: clean ? peers : zooPeers, zooPeers, ours: opts.ours !== false, ...(clean ? { clean } : {}) };
+    const zooOpts: ZooOptions = { bugs, peers: clean ? peers : zooPeers, zooPeers, ours: opts.ours !== false, sandboxPerBug: opts.sandboxPerBug === true, ...(clean ? { clean } : {}) };
     zooOpts.onProgress = (partial) => writeResult(`bug-zoo${opts.suffix ? `-${opts.suffix}` : ''}`, header('Fault detection: the bug zoo', started) + zooMarkdown(partial, zooOpts), partial);
     const res = await time('zoo', () => runZoo(zooOpts));
     result('bug-zoo', header('Fault detection: the bug zoo', started) + zooMarkdown(res, zooOpts), res);

@@ -9,11 +9,13 @@
  * on the correct platform, every suite. Peers: against the bug's service only (their tests are
  * per spec), each after the databases are reset to their seeded state.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BUGS, type Bug } from './bug-zoo/bugs';
-import { log, mdTable, REPO, SCRATCH, resetDatabases, runOurSuites, startZooSandbox, type BenchSandbox, type SuiteRun } from './lib';
+import { BENCH, log, mdTable, REPO, SCRATCH, resetDatabases, runOurSuites, startZooSandbox, type BenchSandbox, type SuiteRun } from './lib';
 import { runPeer, SERVICES, type PeerId, type PeerRun } from './peers';
 
 export interface ZooOptions {
@@ -25,6 +27,12 @@ export interface ZooOptions {
   clean?: VariantResult;
   /** false: peers only (a side run for a slow peer); our columns then say nothing. */
   ours?: boolean;
+  /**
+   * true: a whole sandbox per variant (every service restarted with BUG set). Default false: one
+   * sandbox for the whole zoo, and per variant only the bug's service (its seeded and empty
+   * instances) started again with BUG set, the suites and peers pointed at it by an endpoints file.
+   */
+  sandboxPerBug?: boolean;
   /** Called after each variant with the results so far (a long run leaves partial tables behind). */
   onProgress?: (partial: ZooResult) => void;
 }
@@ -54,10 +62,89 @@ export async function withSandbox<T>(label: string, bug: string | undefined, fn:
   }
 }
 
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => done(port));
+    });
+  });
+}
+
+async function healthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (performance.now() < until) {
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no healthy answer within ${timeoutMs} ms`);
+}
+
+/**
+ * The bug's service with BUG set, over the running sandbox's databases: its seeded and its empty
+ * instance started through the zoo launcher (contract 7: PORT, DATABASE_URL), and a copy of the
+ * endpoints file (contract 2) where that service points at them; every other service stays the
+ * sandbox's. Services share nothing but the database, so this is the platform with that one bug,
+ * without restarting Postgres and the seven other instances for each variant.
+ */
+export async function withBugService<T>(sb: BenchSandbox, bug: Bug, fn: (vsb: BenchSandbox) => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const seededDb = sb.endpoints.databaseUrl;
+  const emptyDb = seededDb.replace(/_seeded_run(\?|$)/, '_empty_run$1');
+  const children: ChildProcess[] = [];
+  const dir = join(SCRATCH, 'zoo-swap');
+  mkdirSync(dir, { recursive: true });
+  try {
+    const urls: string[] = [];
+    for (const [phase, db] of [['seeded', seededDb], ['empty', emptyDb]] as const) {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['--import', 'tsx', join(BENCH, 'bug-zoo', 'main.ts'), bug.service], {
+        cwd: REPO,
+        env: { ...process.env, BUG: bug.id, PORT: String(port), DATABASE_URL: db, HOST: '127.0.0.1', PG_POOL_MAX: '5', SERVICE_NAME: bug.service },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let tail = '';
+      child.stderr?.on('data', (c: Buffer) => (tail = (tail + c.toString('utf8')).slice(-2000)));
+      children.push(child);
+      urls.push(`http://127.0.0.1:${port}`);
+      void phase;
+    }
+    await Promise.all(children.map((c, i) => healthy(urls[i] as string, c, 120_000)));
+    const endpoints = { ...sb.endpoints, services: { ...sb.endpoints.services, [bug.service]: { baseUrl: urls[0] as string, emptyBaseUrl: urls[1] as string } } };
+    const endpointsFile = join(dir, `endpoints-${bug.id}.json`);
+    writeFileSync(endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`);
+    return await fn({ ...sb, endpoints, endpointsFile, upMs: performance.now() - started });
+  } finally {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((done) => {
+            if (c.exitCode !== null || c.signalCode !== null) return done();
+            const kill = setTimeout(() => c.kill('SIGKILL'), 5000);
+            c.once('exit', () => {
+              clearTimeout(kill);
+              done();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}
+
 export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
   rmSync(join(SCRATCH, 'peers', 'generated-cache'), { recursive: true, force: true });
   if (!opts.clean) log(`[zoo] correct platform: our suites, then ${opts.peers.join(', ') || 'no peers'} on ${SERVICES.join(', ')}`);
-  const clean = opts.clean ?? await withSandbox('clean', undefined, async (sb) => {
+  const cleanRun = async (sb: BenchSandbox): Promise<VariantResult> => {
     const ours = opts.ours === false ? NO_SUITE_RUN : await runOurSuites(sb, 'zoo-clean');
     log(`[zoo]   ours: ${ours.total} tests, ${ours.failed} failed (${(ours.wallMs / 1000).toFixed(1)} s)`);
     const peers: PeerRun[] = [];
@@ -72,29 +159,47 @@ export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
       }
     }
     return { bug: null, service: null, sandboxUpMs: sb.upMs, ours, peers };
-  });
+  };
+  let clean = opts.clean as VariantResult;
 
   const variants: VariantResult[] = [];
   const detection: ZooResult['detection'] = [];
-  for (const bug of opts.bugs) {
-    log(`[zoo] BUG=${bug.id} (${bug.service} ${bug.operationId})`);
-    const v = await withSandbox(bug.id, bug.id, async (sb) => {
-      const ours = opts.ours === false ? NO_SUITE_RUN : await runOurSuites(sb, `zoo-${bug.id}`, [`generated/${bug.service}`, 'tests']);
-      const peers: PeerRun[] = [];
-      for (const peer of opts.zooPeers) {
-        await resetDatabases(sb);
-        peers.push(await runPeer(peer, bug.service, sb.endpoints.services[bug.service]?.baseUrl ?? '', `zoo-${bug.id}`, true));
-      }
-      return { bug: bug.id, service: bug.service, sandboxUpMs: sb.upMs, ours, peers };
-    });
-    variants.push(v);
-    const scored = scoreDetection([bug], clean, [v], opts.ours !== false);
-    detection.push(...scored);
-    for (const d of scored) {
-      const r = v.peers.find((p) => p.peer === d.tool);
-      log(`[zoo]   ${d.tool}: ${d.caught === null ? `error ${r?.error}` : d.caught ? `CAUGHT by ${d.by.length}, e.g. ${d.by[0]}` : 'missed'}`);
+  const runVariant = async (bug: Bug, sb: BenchSandbox): Promise<VariantResult> => {
+    if (!opts.sandboxPerBug) await resetDatabases(sb);
+    const ours = opts.ours === false ? NO_SUITE_RUN : await runOurSuites(sb, `zoo-${bug.id}`, [`generated/${bug.service}`, 'tests']);
+    if (opts.ours !== false) log(`[zoo]   ours: ${ours.total} tests, ${ours.failed} failed (${(ours.wallMs / 1000).toFixed(1)} s)`);
+    const peers: PeerRun[] = [];
+    for (const peer of opts.zooPeers) {
+      await resetDatabases(sb);
+      const t = performance.now();
+      const r = await runPeer(peer, bug.service, sb.endpoints.services[bug.service]?.baseUrl ?? '', `zoo-${bug.id}`, true, targetOperations(bug));
+      log(`[zoo]   ${peer}: ${r.tests} tests, ${r.failed} failed (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+      peers.push(r);
     }
-    opts.onProgress?.({ clean, variants, detection });
+    return { bug: bug.id, service: bug.service, sandboxUpMs: sb.upMs, ours, peers };
+  };
+  const eachVariant = async (shared: BenchSandbox | undefined): Promise<void> => {
+    for (const bug of opts.bugs) {
+      log(`[zoo] BUG=${bug.id} (${bug.service} ${bug.operationId}) ${variants.length + 1}/${opts.bugs.length}`);
+      const v = shared ? await withBugService(shared, bug, (vsb) => runVariant(bug, vsb)) : await withSandbox(bug.id, bug.id, (sb) => runVariant(bug, sb));
+      variants.push(v);
+      const scored = scoreDetection([bug], clean, [v], opts.ours !== false);
+      detection.push(...scored);
+      for (const d of scored) {
+        const r = v.peers.find((p) => p.peer === d.tool);
+        log(`[zoo]   ${d.tool}: ${d.caught === null ? `error ${r?.error}` : d.caught ? `CAUGHT by ${d.by.length}, e.g. ${d.by[0]}` : 'missed'}`);
+      }
+      opts.onProgress?.({ clean, variants, detection });
+    }
+  };
+  if (opts.sandboxPerBug) {
+    clean = opts.clean ?? (await withSandbox('clean', undefined, cleanRun));
+    await eachVariant(undefined);
+  } else {
+    await withSandbox('zoo', undefined, async (sb) => {
+      clean = opts.clean ?? (await cleanRun(sb));
+      await eachVariant(sb);
+    });
   }
   return { clean, variants, detection };
 }
@@ -119,6 +224,12 @@ function operations(service: string): Record<string, OperationInfo> {
     specCache.set(service, ops);
   }
   return ops;
+}
+
+/** The operation(s) a bug is in: its operationId and the handlers it wraps. */
+export function targetOperations(bug: Bug): OperationInfo[] {
+  const ops = operations(bug.service);
+  return [...new Set([bug.operationId, ...Object.keys(bug.handlers ?? {})])].map((id) => ops[id]).filter((o): o is OperationInfo => !!o);
 }
 
 /**
@@ -149,8 +260,7 @@ export function scoreDetection(bugs: Bug[], clean: VariantResult, variants: Vari
       const by = v.ours.failedNames.filter((n) => !cleanFailed.has(n));
       out.push({ bug: bug.id, service: bug.service, needs: bug.needs, tool: 'ours', caught: by.length > 0, by });
     }
-    const ops = operations(bug.service);
-    const targets = [...new Set([bug.operationId, ...Object.keys(bug.handlers ?? {})])].map((id) => ops[id]).filter((o): o is OperationInfo => !!o);
+    const targets = targetOperations(bug);
     for (const r of v.peers) {
       const base = clean.peers.find((c) => c.peer === r.peer && c.service === r.service);
       const baseFailed = new Set(base?.failedNames ?? []);
