@@ -203,6 +203,8 @@ export interface FloorResult {
   viaProxy: ReplayRound[];
   /** Our test stage's wall time in the capture run (through the proxies; not used as a measurement). */
   captureWallMs: number;
+  /** The test-run section's rounds of our test stage were reused (a sandbox set up the same way). */
+  oursFromTestRun?: boolean;
 }
 
 /**
@@ -210,7 +212,7 @@ export interface FloorResult {
  * `loopRounds` rounds of the plain loop direct and through the proxies, interleaved, then `runs`
  * timed rounds of our test stage (direct). Databases reset before each.
  */
-export async function runFloor(sb: BenchSandbox, runs: number, loopRounds: number, progress: (line: string) => void = log): Promise<FloorResult> {
+export async function runFloor(sb: BenchSandbox, runs: number, loopRounds: number, progress: (line: string) => void = log, given?: FloorResult['ours']): Promise<FloorResult> {
   const dir = join(SCRATCH, 'floor');
   const sink: CapturedRequest[] = [];
   const { endpointsFile, proxies, proxyOf } = await startProxies(sb, dir, sink);
@@ -238,14 +240,14 @@ export async function runFloor(sb: BenchSandbox, runs: number, loopRounds: numbe
   } finally {
     for (const p of proxies) await p.close();
   }
-  const ours: FloorResult['ours'] = [];
-  for (let r = 0; r < runs; r++) {
+  const ours: FloorResult['ours'] = given?.length ? [...given] : [];
+  for (let r = 0; r < runs && !given?.length; r++) {
     await resetDatabases(sb);
     const o = await runOurSuites(sb, `floor-ours-${r}`);
     ours.push({ wallMs: o.wallMs, requests: o.requests, failed: o.failed });
     progress(`[floor] ours ${r + 1}/${runs}: ${o.requests} requests, ${o.failed} failed tests, ${(o.wallMs / 1000).toFixed(1)} s`);
   }
-  return { requests: captured.length, ours, loop, viaProxy, captureWallMs };
+  return { requests: captured.length, ours, loop, viaProxy, captureWallMs, ...(given?.length ? { oursFromTestRun: true } : {}) };
 }
 
 export function floorMarkdown(f: FloorResult): string {
@@ -264,7 +266,7 @@ export function floorMarkdown(f: FloorResult): string {
   return [
     '## The floor: the requests our suites send, as a plain fetch loop',
     '',
-    `One run of our test stage through a recording proxy in front of every instance (seeded and empty; the suites reach them by an endpoints file, \`HARNESS_ENDPOINTS\`) captured ${n} requests (method, URL, headers, body) in arrival order. Then, databases reset before each: our test stage without the proxies (${f.ours.length} round(s)), and a plain loop of \`fetch\` calls replaying the captured requests in order, one at a time, straight to the services, each body read fully (${f.loop.length} round(s)). Median (min-max).`,
+    `One run of our test stage through a recording proxy in front of every instance (seeded and empty; the suites reach them by an endpoints file, \`HARNESS_ENDPOINTS\`) captured ${n} requests (method, URL, headers, body) in arrival order. Then, databases reset before each: our test stage without the proxies (${f.ours.length} round(s)${f.oursFromTestRun ? ': the test-run section\'s, on a sandbox set up the same way' : ''}), and a plain loop of \`fetch\` calls replaying the captured requests in order, one at a time, straight to the services, each body read fully (${f.loop.length} round(s)). Median (min-max).`,
     '',
     mdTable(
       ['', 'requests', 'wall s', 'ms per request', 'ratio'],

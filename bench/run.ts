@@ -29,11 +29,24 @@ import { runZoo, withSandbox, zooMarkdown, type VariantResult, type ZooOptions }
 /** Specmatic takes about a minute per service here: measured in fewer rounds (--slow-runs) to keep the full run under 15 minutes. */
 const SLOW_PEERS: PeerId[] = ['specmatic'];
 
+/**
+ * Defaults sized so that the full run fits in 15 minutes on the idle 2-core machine (README,
+ * "Budget"): the bug zoo's per-variant peers are the cheap, telling ones; Portman+Newman (whose
+ * catches Step CI also makes) and Specmatic (~5 s of JVM start and spec parsing per run even
+ * filtered to one operation) run against a subset spanning the four services.
+ */
+const DEFAULT_ZOO_PEERS: PeerId[] = ['stepci', 'dredd'];
+const DEFAULT_SUBSET_PEERS: PeerId[] = ['portman-newman', 'specmatic'];
+const DEFAULT_SUBSET_BUGS = ['missing-required-field', 'wrong-type', 'validation-bypassed', '200-instead-of-201', 'wrong-content-type', 'undocumented-status'];
+
 const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'gen', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
   quick?: boolean;
+  exhaustive?: boolean;
+  subsetPeers?: string;
+  subsetBugs?: string;
   only?: string;
   runs?: string;
   bugs?: string;
@@ -202,18 +215,21 @@ function refreshReadme(names: string[]): void {
 async function main(): Promise<void> {
   const opts = new Command('bench')
     .option('--quick', 'smoke run: one run each, three bugs, no large spec')
+    .option('--exhaustive', 'everything: 3 runs, 3 on the large spec, Specmatic in every test-run round, every peer against every bug (about 25 minutes)')
     .option('--only <sections>', `comma-separated: ${SECTIONS.join(',')}`)
-    .option('--runs <n>', 'runs per measurement (default 3, quick 1)')
+    .option('--runs <n>', 'runs per measurement: gate, test-run rounds, generation (small spec), scale (default 2, quick 1, exhaustive 3)')
     .option('--bugs <ids>', 'bug ids for the zoo (default all, quick 3)')
     .option('--peers <ids>', `peers for the test run (default ${TEST_PEERS.join(',')})`)
-    .option('--slow-runs <n>', 'rounds for the slow peers (specmatic) in the test run (default 1)')
+    .option('--slow-runs <n>', 'test-run rounds with the slow peer, Specmatic (default 1, exhaustive: --runs)')
     .option('--loop-rounds <n>', 'floor: rounds of the plain fetch loop (default 5, quick 1)')
-    .option('--large-runs <n>', 'runs on the large spec in the generation bench (default: --runs)')
+    .option('--large-runs <n>', 'runs on the large spec in the generation bench (default 1, exhaustive: --runs)')
     .option('--refresh-readme', 'only copy the tables in bench/results/ into bench/README.md')
     .option('--no-ours', 'zoo: peers only (a side run for a slow peer)')
     .option('--suffix <s>', 'write results/<name>-<s>.md and leave README.md alone (a side run)')
     .option('--sandbox-per-bug', 'zoo: a whole sandbox per variant (default: one sandbox, only the bug\'s service restarted with BUG set)')
-    .option('--zoo-peers <ids>', 'peers run against every bug variant (default: all peers but specmatic; quick: dredd)')
+    .option('--zoo-peers <ids>', `peers run against every bug variant (default ${DEFAULT_ZOO_PEERS.join(',')}; quick: dredd; exhaustive: all)`)
+    .option('--subset-peers <ids>', `peers run against the --subset-bugs only (default ${DEFAULT_SUBSET_PEERS.join(',')}; quick and exhaustive: none)`)
+    .option('--subset-bugs <ids>', `the variants the --subset-peers run against (default ${DEFAULT_SUBSET_BUGS.join(',')})`)
     .parse(process.argv)
     .opts<Options>();
   if (opts.refreshReadme) {
@@ -222,12 +238,13 @@ async function main(): Promise<void> {
   }
   const quick = opts.quick === true;
   const only = new Set<Section>((opts.only?.split(',') ?? SECTIONS) as Section[]);
-  const runs = Number(opts.runs ?? (quick ? 1 : 3));
+  const exhaustive = opts.exhaustive === true && !quick;
+  const runs = Number(opts.runs ?? (quick ? 1 : exhaustive ? 3 : 2));
   const started = new Date();
   START_LOAD = loadNote();
   const t0 = performance.now();
   mkdirSync(RESULTS, { recursive: true });
-  log(`[bench] ${quick ? 'quick' : 'full'} run of ${[...only].join(', ')}; ${loadNote()}`);
+  log(`[bench] ${quick ? 'quick' : exhaustive ? 'exhaustive' : 'full'} run of ${[...only].join(', ')}; ${loadNote()}`);
 
   const needPeers = only.has('testrun') || only.has('zoo') || only.has('gen');
   const peerStatus = needPeers ? installPeers() : {};
@@ -238,7 +255,9 @@ async function main(): Promise<void> {
     return !peerStatus[pkg] && !(p === 'portman-newman' && peerStatus.newman);
   };
   const peers = ((opts.peers?.split(',') ?? TEST_PEERS) as PeerId[]).filter((p) => p && available(p));
-  const zooPeers = ((opts.zooPeers?.split(',') ?? (quick ? ['dredd'] : TEST_PEERS.filter((p) => p !== 'specmatic'))) as PeerId[]).filter((p) => p && available(p));
+  const zooPeers = ((opts.zooPeers?.split(',') ?? (quick ? ['dredd'] : exhaustive ? TEST_PEERS : DEFAULT_ZOO_PEERS)) as PeerId[]).filter((p) => p && available(p));
+  const subsetPeers = ((opts.subsetPeers?.split(',') ?? (quick || exhaustive ? [] : DEFAULT_SUBSET_PEERS)) as PeerId[]).filter((p) => p && available(p) && !zooPeers.includes(p));
+  const subsetBugs = opts.subsetBugs?.split(',') ?? DEFAULT_SUBSET_BUGS;
   const timings: Record<string, number> = {};
   const order = (['testrun', 'zoo', 'gate', 'floor', 'gen', 'scale'] as const).filter((s) => only.has(s)); // the order they run in
   const time = async <T>(name: Section, fn: () => Promise<T> | T): Promise<T> => {
@@ -258,8 +277,10 @@ async function main(): Promise<void> {
     if (!opts.suffix) written.push(name);
   };
   let clean: VariantResult | undefined;
+  let oursRounds: { wallMs: number; requests: number; failed: number }[] | undefined;
   if (only.has('testrun')) {
-    const tr = await time('testrun', () => testRunSection(runs, peers, Number(opts.slowRuns ?? 1)));
+    const tr = await time('testrun', () => testRunSection(runs, peers, Number(opts.slowRuns ?? (exhaustive ? runs : 1))));
+    oursRounds = tr.rounds.map((r) => ({ wallMs: r.ours.wallMs, requests: r.ours.requests, failed: r.ours.failed }));
     clean = tr.clean;
     result('test-run', header('Test run: ours vs peers', started) + tr.md, tr.rounds);
   }
@@ -271,7 +292,7 @@ async function main(): Promise<void> {
       return b;
     });
     // the clean baseline must include every zoo peer
-    const zooOpts: ZooOptions = { bugs, peers: clean ? peers : zooPeers, zooPeers, ours: opts.ours !== false, sandboxPerBug: opts.sandboxPerBug === true, ...(clean ? { clean } : {}) };
+    const zooOpts: ZooOptions = { bugs, peers: clean ? peers : [...zooPeers, ...subsetPeers], zooPeers, subsetPeers, subsetBugs, ours: opts.ours !== false, sandboxPerBug: opts.sandboxPerBug === true, ...(clean ? { clean } : {}) };
     zooOpts.onProgress = (partial) => writeResult(`bug-zoo${opts.suffix ? `-${opts.suffix}` : ''}`, header('Fault detection: the bug zoo', started) + zooMarkdown(partial, zooOpts), partial);
     const res = await time('zoo', () => runZoo(zooOpts));
     result('bug-zoo', header('Fault detection: the bug zoo', started) + zooMarkdown(res, zooOpts), res);
@@ -282,12 +303,13 @@ async function main(): Promise<void> {
   }
   if (only.has('floor')) {
     const loopRounds = Number(opts.loopRounds ?? (quick ? 1 : 5));
-    const f = await time('floor', () => withSandbox('floor', undefined, (sb) => runFloor(sb, runs, loopRounds)));
+    // our test stage's rounds: the test run's when it ran (same sandbox set-up, databases reset before each), else its own
+    const f = await time('floor', () => withSandbox('floor', undefined, (sb) => runFloor(sb, runs, loopRounds, log, oursRounds)));
     result('floor', header('The floor', started) + floorMarkdown(f), f);
   }
   if (only.has('gen')) {
     const tools: GenTool[] = GEN_TOOLS.filter((t) => t.startsWith('ours') || t === 'openapi-typescript' || !peerStatus[t]);
-    const samples = await time('gen', () => runGeneration({ runs, large: !quick, largeRuns: Number(opts.largeRuns ?? runs), tools }));
+    const samples = await time('gen', () => runGeneration({ runs, large: !quick, largeRuns: Number(opts.largeRuns ?? (exhaustive ? runs : 1)), tools }));
     result('generation', header('Generation: ours vs openapi-typescript, orval, Portman', started) + generationMarkdown(samples), samples);
   }
   if (only.has('scale')) {
