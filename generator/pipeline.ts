@@ -65,7 +65,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         serviceDir: join(config.outDir, svc.name),
         runtimeDir,
         specLabel,
-        ...(svc.expect ? { expectations: { entries: svc.expect, origin: `${basename(config.file)}#/services/${i}/expect` } } : {}),
+        ...(svc.expect ? { expectations: { entries: svc.expect, origin: `${basename(config.file)} services[${i}].expect` } } : {}),
       }),
     );
     warnings.push(...(spec.warnings ?? []).map((w) => `${svc.name}: ${specLabel}#${w}`));

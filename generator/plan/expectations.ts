@@ -1,7 +1,7 @@
 import type { Expectation } from '../../harness/config-types';
 import type { OperationIr } from '../ir/types';
 
-/** Where a changed expectation comes from: the config entry (file#pointer) and its stated reason. */
+/** Where a changed expectation comes from: the config entry (`harness.config.json services[0].expect["*"].invalid`) and its stated reason. */
 export interface ExpectationOrigin {
   by: string;
   reason?: string;
@@ -15,7 +15,7 @@ export interface OperationExpectation {
   status: Partial<Record<ExpectedKind, { status: string } & ExpectationOrigin>>;
 }
 
-/** A service's `expect` entries and the file#pointer they sit at (`harness.config.json#/services/0/expect`). */
+/** A service's `expect` entries and where they sit (`harness.config.json services[0].expect`). */
 export interface ConfigExpectations {
   entries: Readonly<Record<string, Expectation>>;
   origin: string;
@@ -23,7 +23,6 @@ export interface ConfigExpectations {
 
 const KINDS: readonly ExpectedKind[] = ['ok', 'not-found', 'invalid'];
 
-const pointerSegment = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** The keys an operation answers to, most specific last: `*`, its operationId, `METHOD /path`. */
 function keysOf(op: OperationIr): string[] {
@@ -38,12 +37,14 @@ export function expectationFor(config: ConfigExpectations | undefined, op: Opera
     const entry = Object.prototype.hasOwnProperty.call(config.entries, key) ? config.entries[key] : undefined;
     if (!entry) continue;
     any = true;
-    const at = `${config.origin}/${pointerSegment(key)}`;
+    // a path a reader can follow, keys quoted as in the file (a JSON pointer would spell `/` as ~1)
+    const at = `${config.origin}[${JSON.stringify(key)}]`;
+    const field = (name: string) => (/^[a-z]+$/.test(name) ? `${at}.${name}` : `${at}[${JSON.stringify(name)}]`);
     const reason = entry.reason !== undefined ? { reason: entry.reason } : {};
-    if (entry.skip !== undefined) out.skip = { by: `${at}/skip`, reason: entry.skip };
+    if (entry.skip !== undefined) out.skip = { by: field('skip'), reason: entry.skip };
     for (const kind of KINDS) {
       const status = entry[kind];
-      if (status !== undefined) out.status[kind] = { status, by: `${at}/${kind}`, ...reason };
+      if (status !== undefined) out.status[kind] = { status, by: field(kind), ...reason };
     }
   }
   return any ? out : undefined;

@@ -40,7 +40,7 @@ const spec: LoadedSpec = {
 
 function plan(entries: Record<string, Expectation>) {
   const ir = buildServiceIr('svc', spec);
-  const expectations: ConfigExpectations = { entries, origin: 'harness.config.json#/services/0/expect' };
+  const expectations: ConfigExpectations = { entries, origin: 'harness.config.json services[0].expect' };
   return planService(ir, { service: 'svc', bindings: { id: 1 }, hasEmptyInstance: false, serviceDir: '/x/svc', runtimeDir: '/x/runtime', specLabel: 'x.yaml', expectations });
 }
 
@@ -61,8 +61,8 @@ test('"*": invalid 400 changes every invalid case, and the manifest and the case
   for (const c of invalid) {
     expect(c.status).toBe('400');
     expect(c.name).toMatch(/^svc POST \/tags returns 400 for /);
-    expect(c.override).toEqual({ by: 'harness.config.json#/services/0/expect/*/invalid', reason: 'the framework answers 400' });
-    expect(specOf(p, c.name)).toMatchObject({ expect: '400', expectedBy: 'config harness.config.json#/services/0/expect/*/invalid: the framework answers 400' });
+    expect(c.override).toEqual({ by: 'harness.config.json services[0].expect["*"].invalid', reason: 'the framework answers 400' });
+    expect(specOf(p, c.name)).toMatchObject({ expect: '400', expectedBy: 'config harness.config.json services[0].expect["*"].invalid: the framework answers 400' });
   }
   // an operation with a path parameter but no documented 422 gets the malformed-id case too, expecting 400
   expect(casesOf(p, 'getTag').filter((c) => c.kind === 'invalid').map((c) => [c.status, c.name])).toEqual([['400', 'svc GET /tags/{id} returns 400 for a malformed path id (id)']]);
@@ -71,19 +71,19 @@ test('"*": invalid 400 changes every invalid case, and the manifest and the case
 test('not-found on an operation without a documented 404 generates the case, expecting what the config says', () => {
   const p = plan({ getTag: { 'not-found': '404' } });
   const nf = casesOf(p, 'getTag').find((c) => c.kind === 'not-found');
-  expect(nf).toMatchObject({ status: '404', name: 'svc GET /tags/{id} returns 404 for an unknown id', override: { by: 'harness.config.json#/services/0/expect/getTag/not-found' } });
+  expect(nf).toMatchObject({ status: '404', name: 'svc GET /tags/{id} returns 404 for an unknown id', override: { by: 'harness.config.json services[0].expect["getTag"]["not-found"]' } });
   expect(specOf(p, nf!.name)).toMatchObject({ expect: '404', params: { path: { id: { value: 2147483000 } } } });
 });
 
 test('skip by "METHOD /path" skips every case of that operation with the reason; an operation entry wins over "*"', () => {
   const p = plan({ '*': { ok: '401' }, 'GET /me': { skip: 'needs a logged-in user' }, listTags: { ok: '200' } });
-  for (const c of casesOf(p, 'getMe')) expect(c.skipped).toBe('config harness.config.json#/services/0/expect/GET ~1me/skip: needs a logged-in user');
-  expect(casesOf(p, 'listTags').find((c) => c.kind === 'ok')).toMatchObject({ status: '200', override: { by: 'harness.config.json#/services/0/expect/listTags/ok' } });
-  expect(casesOf(p, 'createTag').find((c) => c.kind === 'ok')).toMatchObject({ status: '401', override: { by: 'harness.config.json#/services/0/expect/*/ok' } });
+  for (const c of casesOf(p, 'getMe')) expect(c.skipped).toBe('config harness.config.json services[0].expect["GET /me"].skip: needs a logged-in user');
+  expect(casesOf(p, 'listTags').find((c) => c.kind === 'ok')).toMatchObject({ status: '200', override: { by: 'harness.config.json services[0].expect["listTags"].ok' } });
+  expect(casesOf(p, 'createTag').find((c) => c.kind === 'ok')).toMatchObject({ status: '401', override: { by: 'harness.config.json services[0].expect["*"].ok' } });
 });
 
 test('an entry that names no operation is a warning, not silence', () => {
-  expect(plan({ getTags: { ok: '200' } }).warnings).toContain('config harness.config.json#/services/0/expect: "getTags" names no operation of the spec (use an operationId, "METHOD /path" or "*")');
+  expect(plan({ getTags: { ok: '200' } }).warnings).toContain('config harness.config.json services[0].expect: "getTags" names no operation of the spec (use an operationId, "METHOD /path" or "*")');
   expect(expectationFor(undefined, buildServiceIr('svc', spec).operations[0]!)).toBeUndefined();
 });
 

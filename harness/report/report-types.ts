@@ -9,7 +9,7 @@ export interface ManifestCase {
   status: string;
   name: string;
   skipped?: string;
-  /** The expected status (or the skip) comes from this config entry (`file#pointer`), not the spec. */
+  /** The expected status (or the skip) comes from this config entry (`harness.config.json services[0].expect["getX"].ok`), not the spec. */
   override?: { by: string; reason?: string };
 }
 
@@ -35,7 +35,7 @@ export interface CoverageStatus {
   tests: string[];
   /** Why the generated cases for this status were skipped: the manifest's reasons, then those found at run time (`run time: ...`), deduplicated (absent when none). */
   skipped?: string[];
-  /** Config entries that made this the expected status of a case, as `config file#pointer: reason` (absent: the spec did). */
+  /** Config entries that made this the expected status of a case, as `config <entry>: reason` (absent: the spec did). */
   expectedBy?: string[];
 }
 

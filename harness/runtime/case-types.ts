@@ -48,7 +48,7 @@ export interface BaselineCase extends RequestPlan {
   phase: Phase;
   /** The documented status expected: `200`, `2XX`, `404`, `422`... */
   expect: string;
-  /** The expected status comes from the config (file#pointer: reason), not the spec: it may be undocumented. */
+  /** The expected status comes from the config (`config harness.config.json services[0].expect["*"].invalid: reason`), not the spec: it may be undocumented. */
   expectedBy?: string;
   /** empty-list: the body must be exactly `[]`. */
   expectEmptyArray?: boolean;

@@ -15,7 +15,7 @@ export interface CheckOptions {
   bodyText?: string;
   /** Values to mask wherever they appear (expanded secret headers). */
   secrets?: readonly string[];
-  /** The expected status comes from the config, not the spec (`file#pointer: reason`): it need not be documented. */
+  /** The expected status comes from the config, not the spec (`config <file> services[i].expect[...]: reason`): it need not be documented. */
   expectedBy?: string;
 }
 

@@ -123,7 +123,7 @@ describe('the typed client', () => {
 
   test('a status the config expects may be undocumented; a mismatch says which config entry expected it', async () => {
     const result = await shop.seeded.GET('/items/{itemId}', { params: { path: { itemId: 'gone' } } });
-    const expectedBy = 'config harness.config.json#/services/0/expect/getItem/not-found: deleted items answer 410';
+    const expectedBy = 'config harness.config.json services[0].expect["getItem"]["not-found"]: deleted items answer 410';
     expect(() => shop.expect(result, 410)).toThrow(/status 410 is not documented for this operation/);
     expect(() => shop.expect(result, 410, { expectedBy })).not.toThrow();
     expect(() => shop.expect(result, 404, { expectedBy })).toThrow(`expected status 404 (from the ${expectedBy}), got 410`);
