@@ -3,7 +3,7 @@ import { dirname, extname, resolve } from 'node:path';
 import Ajv from 'ajv';
 import type { HarnessConfig, ResolvedConfig } from './config-types';
 
-export type { HarnessConfig, ResolvedConfig, ResolvedServiceConfig, ServiceConfig } from './config-types';
+export type { Expectation, HarnessConfig, ResolvedConfig, ResolvedServiceConfig, ServiceConfig } from './config-types';
 
 /** A config problem: the file and the JSON pointer of what is wrong. CLIs exit 2 on it. */
 export class ConfigError extends Error {
