@@ -230,18 +230,39 @@ export function mdTable(header: string[], rows: (string | number)[][]): string {
  * without one tool's writes (a deleted seeded company, a taken ticker) failing the next one.
  */
 export async function resetDatabases(sb: RunningSandbox): Promise<number> {
-  const started = performance.now();
-  const url = new URL(sb.endpoints.databaseUrl);
-  const seeded = decodeURIComponent(url.pathname.slice(1));
+  const { prefix } = runDatabases(sb);
+  return recreate(sb, [[`${prefix}_seeded_run`, `${prefix}_seeded`], [`${prefix}_empty_run`, `${prefix}_migrated`]]);
+}
+
+function runDatabases(sb: RunningSandbox): { prefix: string } {
+  const seeded = decodeURIComponent(new URL(sb.endpoints.databaseUrl).pathname.slice(1));
   const m = /^(.*)_seeded_run$/.exec(seeded);
   if (!m) throw new Error(`cannot reset ${seeded}: not a sandbox run database`);
-  const prefix = m[1] as string;
+  return { prefix: m[1] as string };
+}
+
+/**
+ * A third seeded database beside the sandbox's two (`<prefix>_seeded_peers`, from the seeded
+ * template), made again on each call: the bug zoo runs the peers against an instance over it
+ * while our suites use the run databases. Returns its URL.
+ */
+export async function resetPeerDatabase(sb: RunningSandbox): Promise<string> {
+  const { prefix } = runDatabases(sb);
+  await recreate(sb, [[`${prefix}_seeded_peers`, `${prefix}_seeded`]]);
+  const url = new URL(sb.endpoints.databaseUrl);
+  url.pathname = `/${prefix}_seeded_peers`;
+  return url.toString();
+}
+
+async function recreate(sb: RunningSandbox, pairs: (readonly [string, string])[]): Promise<number> {
+  const started = performance.now();
+  const url = new URL(sb.endpoints.databaseUrl);
   url.pathname = '/postgres';
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    for (const [db, template] of [[`${prefix}_seeded_run`, `${prefix}_seeded`], [`${prefix}_empty_run`, `${prefix}_migrated`]] as const) {
+    for (const [db, template] of pairs) {
       await client.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
       await client.query(`CREATE DATABASE "${db}" TEMPLATE "${template}"`);
     }

@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BUGS, type Bug } from './bug-zoo/bugs';
-import { BENCH, log, mdTable, REPO, SCRATCH, resetDatabases, runOurSuites, startZooSandbox, type BenchSandbox, type SuiteRun } from './lib';
+import { BENCH, log, mdTable, REPO, SCRATCH, resetDatabases, resetPeerDatabase, runOurSuites, startZooSandbox, type BenchSandbox, type SuiteRun } from './lib';
 import { runPeer, SERVICES, type PeerId, type PeerRun } from './peers';
 
 export interface ZooOptions {
@@ -36,6 +36,12 @@ export interface ZooOptions {
    * instances) started again with BUG set, the suites and peers pointed at it by an endpoints file.
    */
   sandboxPerBug?: boolean;
+  /**
+   * With the shared sandbox (default true): the peers run against a third instance of the bug's
+   * service over its own copy of the seeded database, at the same time as our suites (which
+   * leave about one of the two cores idle); the zoo scores catches, not times.
+   */
+  concurrentPeers?: boolean;
   /** Called after each variant with the results so far (a long run leaves partial tables behind). */
   onProgress?: (partial: ZooResult) => void;
 }
@@ -99,16 +105,18 @@ async function healthy(url: string, child: ChildProcess, timeoutMs: number): Pro
  * sandbox's. Services share nothing but the database, so this is the platform with that one bug,
  * without restarting Postgres and the seven other instances for each variant.
  */
-export async function withBugService<T>(sb: BenchSandbox, bug: Bug, fn: (vsb: BenchSandbox) => Promise<T>): Promise<T> {
+export async function withBugService<T>(sb: BenchSandbox, bug: Bug, peerInstance: boolean, fn: (vsb: BenchSandbox, peerBaseUrl?: string) => Promise<T>): Promise<T> {
   const started = performance.now();
   const seededDb = sb.endpoints.databaseUrl;
   const emptyDb = seededDb.replace(/_seeded_run(\?|$)/, '_empty_run$1');
+  const instances: (readonly [string, string])[] = [['seeded', seededDb], ['empty', emptyDb]];
+  if (peerInstance) instances.push(['peers', await resetPeerDatabase(sb)]);
   const children: ChildProcess[] = [];
   const dir = join(SCRATCH, 'zoo-swap');
   mkdirSync(dir, { recursive: true });
   try {
     const urls: string[] = [];
-    for (const [phase, db] of [['seeded', seededDb], ['empty', emptyDb]] as const) {
+    for (const [phase, db] of instances) {
       const port = await freePort();
       const child = spawn(process.execPath, ['--import', 'tsx', join(BENCH, 'bug-zoo', 'main.ts'), bug.service], {
         cwd: REPO,
@@ -125,7 +133,7 @@ export async function withBugService<T>(sb: BenchSandbox, bug: Bug, fn: (vsb: Be
     const endpoints = { ...sb.endpoints, services: { ...sb.endpoints.services, [bug.service]: { baseUrl: urls[0] as string, emptyBaseUrl: urls[1] as string } } };
     const endpointsFile = join(dir, `endpoints-${bug.id}.json`);
     writeFileSync(endpointsFile, `${JSON.stringify(endpoints, null, 2)}\n`);
-    return await fn({ ...sb, endpoints, endpointsFile, upMs: performance.now() - started });
+    return await fn({ ...sb, endpoints, endpointsFile, upMs: performance.now() - started }, urls[2]);
   } finally {
     await Promise.all(
       children.map(
@@ -167,25 +175,43 @@ export async function runZoo(opts: ZooOptions): Promise<ZooResult> {
 
   const variants: VariantResult[] = [];
   const detection: ZooResult['detection'] = [];
-  const runVariant = async (bug: Bug, sb: BenchSandbox): Promise<VariantResult> => {
+  const runVariant = async (bug: Bug, sb: BenchSandbox, peerBaseUrl?: string): Promise<VariantResult> => {
+    const runOurs = async (): Promise<SuiteRun> => {
+      if (opts.ours === false) return NO_SUITE_RUN;
+      const o = await runOurSuites(sb, `zoo-${bug.id}`, [`generated/${bug.service}`, 'tests']);
+      log(`[zoo]   ours: ${o.total} tests, ${o.failed} failed (${(o.wallMs / 1000).toFixed(1)} s)`);
+      return o;
+    };
+    const runPeers = async (): Promise<PeerRun[]> => {
+      const peers: PeerRun[] = [];
+      const forBug = [...new Set([...opts.zooPeers, ...(opts.subsetBugs?.includes(bug.id) ? (opts.subsetPeers ?? []) : [])])];
+      for (const peer of forBug) {
+        // their own instance and database when they run beside our suites, else the shared ones
+        if (peerBaseUrl) await resetPeerDatabase(sb);
+        else await resetDatabases(sb);
+        const t = performance.now();
+        const r = await runPeer(peer, bug.service, peerBaseUrl ?? sb.endpoints.services[bug.service]?.baseUrl ?? '', `zoo-${bug.id}`, true, targetOperations(bug));
+        log(`[zoo]   ${peer}: ${r.tests} tests, ${r.failed} failed (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+        peers.push(r);
+      }
+      return peers;
+    };
     if (!opts.sandboxPerBug) await resetDatabases(sb);
-    const ours = opts.ours === false ? NO_SUITE_RUN : await runOurSuites(sb, `zoo-${bug.id}`, [`generated/${bug.service}`, 'tests']);
-    if (opts.ours !== false) log(`[zoo]   ours: ${ours.total} tests, ${ours.failed} failed (${(ours.wallMs / 1000).toFixed(1)} s)`);
-    const peers: PeerRun[] = [];
-    const forBug = [...new Set([...opts.zooPeers, ...(opts.subsetBugs?.includes(bug.id) ? (opts.subsetPeers ?? []) : [])])];
-    for (const peer of forBug) {
-      await resetDatabases(sb);
-      const t = performance.now();
-      const r = await runPeer(peer, bug.service, sb.endpoints.services[bug.service]?.baseUrl ?? '', `zoo-${bug.id}`, true, targetOperations(bug));
-      log(`[zoo]   ${peer}: ${r.tests} tests, ${r.failed} failed (${((performance.now() - t) / 1000).toFixed(1)} s)`);
-      peers.push(r);
+    let ours: SuiteRun;
+    let peers: PeerRun[];
+    if (peerBaseUrl) [ours, peers] = await Promise.all([runOurs(), runPeers()]);
+    else {
+      ours = await runOurs();
+      peers = await runPeers();
     }
     return { bug: bug.id, service: bug.service, sandboxUpMs: sb.upMs, ours, peers };
   };
   const eachVariant = async (shared: BenchSandbox | undefined): Promise<void> => {
     for (const bug of opts.bugs) {
       log(`[zoo] BUG=${bug.id} (${bug.service} ${bug.operationId}) ${variants.length + 1}/${opts.bugs.length}`);
-      const v = shared ? await withBugService(shared, bug, (vsb) => runVariant(bug, vsb)) : await withSandbox(bug.id, bug.id, (sb) => runVariant(bug, sb));
+      const v = shared
+        ? await withBugService(shared, bug, opts.concurrentPeers !== false, (vsb, peerUrl) => runVariant(bug, vsb, peerUrl))
+        : await withSandbox(bug.id, bug.id, (sb) => runVariant(bug, sb));
       variants.push(v);
       const scored = scoreDetection([bug], clean, [v], opts.ours !== false);
       detection.push(...scored);
