@@ -276,7 +276,7 @@ export function floorMarkdown(f: FloorResult): string {
       ],
     ),
     '',
-    `Faithful replay: ${stat(same, 0)} of ${n} replayed responses had the status the suites got${firstDiffs.length ? `; the first that differ: ${firstDiffs.slice(0, 4).map((d) => `\`${d}\``).join(', ')}` : ''}. ${proxyNote}`,
+    `Faithful replay: ${stat(same, 0)} of ${n} replayed responses had the status the suites got${firstDiffs.length ? `; the first that differ: ${firstDiffs.slice(0, 4).map((d) => `\`${d}\``).join(', ')} (requests the suites send at the same time, e.g. the concurrency tests' simultaneous ticks, replayed one at a time: the race resolves differently)` : ''}. ${proxyNote}`,
     '',
   ].join('\n');
 }

@@ -1,18 +1,21 @@
 /**
- * `npm run bench [-- --quick] [-- --only gen,scale,gate,testrun,zoo]`: every benchmark of issue 7,
- * side by side, written as Markdown tables (median and min-max) to bench/results/*.md (raw
- * numbers beside them as *.raw.json, gitignored). Peers are installed into bench/peers/ first.
+ * `npm run bench [-- --quick | --exhaustive] [-- --only testrun,zoo,gate,floor,gen,scale]`: every
+ * benchmark of issue 7, side by side, written as Markdown tables (median and min-max) to
+ * bench/results/*.md (raw numbers beside them as *.raw.json, gitignored). Peers are installed into
+ * bench/peers/ first. `--help` lists every flag.
  *
- * - gate:    our gate's wall time by stage and the per-request overhead vs a plain fetch loop
- *            (bench/gate-bench.ts, the harness helper's, run as a child).
  * - testrun: our suites vs Step CI, Portman+Newman, Dredd and Specmatic against one sandbox
  *            (databases reset between tools): wall time, tests, failures.
  * - zoo:     fault detection over the bug zoo (bench/zoo.ts), false positives on the correct platform.
+ * - gate:    our gate's wall time by stage and the per-request breakdown vs a plain fetch
+ *            (bench/gate-bench.ts, the harness helper's, run as a child).
+ * - floor:   the requests our suites send, captured by a recording proxy and replayed by a plain
+ *            fetch loop (bench/floor.ts); our overhead per request as a ratio.
  * - gen:     generation time and memory vs openapi-typescript, orval, Portman (small and GitHub's spec).
  * - scale:   synthetic specs of 10, 100, 1,000 operations: generate, and the gate against a synthetic service.
  *
- * Full run: under 15 minutes on the 2-core machine when it is otherwise idle. `--quick`: one run
- * of each, three bugs, no large spec: a smoke run of every script in about three minutes.
+ * Full run: about 13 minutes on the idle 2-core machine, by estimate from each section measured
+ * alone (README, "Budget"). `--quick`: a smoke run of every section in about five minutes.
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -31,13 +34,14 @@ const SLOW_PEERS: PeerId[] = ['specmatic'];
 
 /**
  * Defaults sized so that the full run fits in 15 minutes on the idle 2-core machine (README,
- * "Budget"): the bug zoo's per-variant peers are the cheap, telling ones; Portman+Newman (whose
- * catches Step CI also makes) and Specmatic (~5 s of JVM start and spec parsing per run even
- * filtered to one operation) run against a subset spanning the four services.
+ * "Budget"): on each bug-zoo variant the peers run beside our suites, and Step CI and Dredd (the
+ * two that catch the most) fit in that time; Portman+Newman (whose catches Step CI also makes)
+ * and Specmatic (8-13 s of JVM start and spec parsing per run, even filtered to one operation)
+ * run against a subset, one bug per service.
  */
 const DEFAULT_ZOO_PEERS: PeerId[] = ['stepci', 'dredd'];
 const DEFAULT_SUBSET_PEERS: PeerId[] = ['portman-newman', 'specmatic'];
-const DEFAULT_SUBSET_BUGS = ['missing-required-field', 'wrong-type', 'validation-bypassed', '200-instead-of-201', 'wrong-content-type', 'undocumented-status'];
+const DEFAULT_SUBSET_BUGS = ['validation-bypassed', '200-instead-of-201', 'missing-required-field', 'wrong-content-type']; // one per service: registry, risk, trading, query
 
 const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'gen', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -56,6 +60,7 @@ interface Options {
   suffix?: string;
   largeRuns?: string;
   loopRounds?: string;
+  scaleRuns?: string;
   ours?: boolean;
   sandboxPerBug?: boolean;
   concurrentPeers?: boolean;
@@ -216,13 +221,14 @@ function refreshReadme(names: string[]): void {
 async function main(): Promise<void> {
   const opts = new Command('bench')
     .option('--quick', 'smoke run: one run each, three bugs, no large spec')
-    .option('--exhaustive', 'everything: 3 runs, 3 on the large spec, Specmatic in every test-run round, every peer against every bug (about 25 minutes)')
+    .option('--exhaustive', 'everything: 3 runs of each (scale and the large spec too), Specmatic in every test-run round, 5 floor loops, every peer against every bug (about 22 minutes idle, by estimate)')
     .option('--only <sections>', `comma-separated: ${SECTIONS.join(',')}`)
-    .option('--runs <n>', 'runs per measurement: gate, test-run rounds, generation (small spec), scale (default 2, quick 1, exhaustive 3)')
+    .option('--runs <n>', 'runs per measurement: gate, test-run rounds, generation on the small spec (default 2, quick 1, exhaustive 3)')
     .option('--bugs <ids>', 'bug ids for the zoo (default all, quick 3)')
     .option('--peers <ids>', `peers for the test run (default ${TEST_PEERS.join(',')})`)
     .option('--slow-runs <n>', 'test-run rounds with the slow peer, Specmatic (default 1, exhaustive: --runs)')
-    .option('--loop-rounds <n>', 'floor: rounds of the plain fetch loop (default 5, quick 1)')
+    .option('--loop-rounds <n>', 'floor: rounds of the plain fetch loop (default 3, quick 1, exhaustive 5)')
+    .option('--scale-runs <n>', 'scale: runs per size (default 1: the question there is growth, not noise; exhaustive: --runs)')
     .option('--large-runs <n>', 'runs on the large spec in the generation bench (default 1, exhaustive: --runs)')
     .option('--refresh-readme', 'only copy the tables in bench/results/ into bench/README.md')
     .option('--no-ours', 'zoo: peers only (a side run for a slow peer)')
@@ -304,7 +310,7 @@ async function main(): Promise<void> {
     result('gate', header('Our gate by stage, and the per-request breakdown', started) + md, {});
   }
   if (only.has('floor')) {
-    const loopRounds = Number(opts.loopRounds ?? (quick ? 1 : 5));
+    const loopRounds = Number(opts.loopRounds ?? (quick ? 1 : exhaustive ? 5 : 3));
     // our test stage's rounds: the test run's when it ran (same sandbox set-up, databases reset before each), else its own
     const f = await time('floor', () => withSandbox('floor', undefined, (sb) => runFloor(sb, runs, loopRounds, log, oursRounds)));
     result('floor', header('The floor', started) + floorMarkdown(f), f);
@@ -315,7 +321,7 @@ async function main(): Promise<void> {
     result('generation', header('Generation: ours vs openapi-typescript, orval, Portman', started) + generationMarkdown(samples), samples);
   }
   if (only.has('scale')) {
-    const samples = await time('scale', () => runScale({ sizes: quick ? [10, 100] : [10, 100, 1000], runs, gate: true }));
+    const samples = await time('scale', () => runScale({ sizes: quick ? [10, 100] : [10, 100, 1000], runs: Number(opts.scaleRuns ?? (quick ? 1 : exhaustive ? runs : 1)), gate: true }));
     result('scale', header('Scale: synthetic specs', started) + scaleMarkdown(samples), samples);
   }
   refreshReadme(written);
