@@ -221,7 +221,7 @@ function refreshReadme(names: string[]): void {
 async function main(): Promise<void> {
   const opts = new Command('bench')
     .option('--quick', 'smoke run: one run each, three bugs, no large spec')
-    .option('--exhaustive', 'everything: 3 runs of each (scale and the large spec too), Specmatic in every test-run round, 5 floor loops, every peer against every bug (about 22 minutes idle, by estimate)')
+    .option('--exhaustive', 'everything: 3 runs of each (scale and the large spec too), Specmatic in every test-run round, 5 floor loops, every peer against every bug (about 23 minutes idle, by estimate)')
     .option('--only <sections>', `comma-separated: ${SECTIONS.join(',')}`)
     .option('--runs <n>', 'runs per measurement: gate, test-run rounds, generation on the small spec (default 2, quick 1, exhaustive 3)')
     .option('--bugs <ids>', 'bug ids for the zoo (default all, quick 3)')
