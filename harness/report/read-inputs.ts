@@ -35,19 +35,21 @@ function parseCall(line: string): RecordedCall | undefined {
   };
 }
 
+/** The non-empty lines of every `<prefix>-*.jsonl` in the folder, in file-name order. A missing folder has none. */
+function jsonLines(callsDir: string, prefix: string): string[] {
+  if (!existsSync(callsDir)) return [];
+  const files = readdirSync(callsDir).filter((n) => n.startsWith(`${prefix}-`) && n.endsWith('.jsonl')).sort();
+  return files.flatMap((file) => readFileSync(join(callsDir, file), 'utf8').split('\n').filter((line) => line.trim()));
+}
+
 /** Every `calls-*.jsonl` in the folder (contract 4), in file-name order. A missing folder is no calls. */
 export function readRecordedCalls(callsDir: string): RecordedCalls {
-  if (!existsSync(callsDir)) return { calls: [], malformedLines: 0 };
-  const files = readdirSync(callsDir).filter((n) => /^calls-.*\.jsonl$/.test(n)).sort();
   const calls: RecordedCall[] = [];
   let malformedLines = 0;
-  for (const file of files) {
-    for (const line of readFileSync(join(callsDir, file), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const call = parseCall(line);
-      if (call) calls.push(call);
-      else malformedLines += 1;
-    }
+  for (const line of jsonLines(callsDir, 'calls')) {
+    const call = parseCall(line);
+    if (call) calls.push(call);
+    else malformedLines += 1;
   }
   return { calls, malformedLines };
 }
@@ -59,18 +61,16 @@ function parseOverride(raw: unknown): Pick<ManifestCase, 'override'> {
 
 /** Every `skips-*.jsonl` in the folder: generated cases declared skipped at run time, with the reason. */
 export function readRuntimeSkips(callsDir: string): RecordedSkip[] {
-  if (!existsSync(callsDir)) return [];
   const skips: RecordedSkip[] = [];
-  for (const file of readdirSync(callsDir).filter((n) => /^skips-.*\.jsonl$/.test(n)).sort()) {
-    for (const line of readFileSync(join(callsDir, file), 'utf8').split('\n')) {
-      try {
-        const raw = JSON.parse(line) as unknown;
-        if (isRecord(raw) && raw.v === 1 && typeof raw.service === 'string' && typeof raw.testName === 'string' && typeof raw.reason === 'string') {
-          skips.push({ v: 1, service: raw.service, testFile: typeof raw.testFile === 'string' ? raw.testFile : '', testName: raw.testName, reason: raw.reason });
-        }
-      } catch {
-        // an empty or half-written line
-      }
+  for (const line of jsonLines(callsDir, 'skips')) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      continue; // a half-written line
+    }
+    if (isRecord(raw) && raw.v === 1 && typeof raw.service === 'string' && typeof raw.testName === 'string' && typeof raw.reason === 'string') {
+      skips.push({ v: 1, service: raw.service, testFile: typeof raw.testFile === 'string' ? raw.testFile : '', testName: raw.testName, reason: raw.reason });
     }
   }
   return skips;
