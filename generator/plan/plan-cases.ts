@@ -53,9 +53,11 @@ export function planOperationCases(ir: ServiceIr, op: OperationIr, options: Plan
       add('invalid', '400', 'for a business-rule violation', { ok: false, reason: '400 is documented beside 422: malformed input is expected as 422, a business-rule 400 needs a hand-written test' });
       continue;
     }
-    const invalid = problem ? [{ phrase: 'for invalid input', result: { ok: false, reason: problem } as Resolved<BaselineCase> }] : planInvalid(ir, op, status, options, ok);
-    // a status the config adds (`"*": {"invalid": "400"}`) makes cases where there is something to violate, not a skip everywhere else
-    if (op.documents.validation.length === 0 && invalid.every((c) => c.phrase === 'for invalid input')) continue;
+    const invalid = problem ? [] : planInvalid(ir, op, status, options, ok);
+    // a documented status without a case is a skip with its reason; one the config adds (`"*": {"invalid": "400"}`) only makes cases where there is something to violate
+    if (invalid.length === 0 && op.documents.validation.length > 0) {
+      add('invalid', status, 'for invalid input', { ok: false, reason: problem ?? `${status} is documented but no parameter or body constraint can be violated; needs a hand-written test` });
+    }
     for (const c of invalid) add('invalid', status, c.phrase, c.result);
   }
   if (op.role === 'list') {
