@@ -24,6 +24,17 @@ export interface ServiceConfig {
   expect?: Record<string, Expectation>;
 }
 
+/** Where a changed expectation comes from: the config entry (`harness.config.json services[0].expect["*"].invalid`) and its stated reason. */
+export interface ExpectationOrigin {
+  by: string;
+  reason?: string;
+}
+
+/** How a skip or a changed status reads in a test name, a failure and the reports. */
+export function describeOrigin(origin: ExpectationOrigin): string {
+  return origin.reason ? `config ${origin.by}: ${origin.reason}` : `config ${origin.by}`;
+}
+
 /** What to expect of one operation (or of all, under `"*"`) instead of what the spec documents. */
 export interface Expectation {
   /** Skip every generated case of the operation, with this reason (needs a user session, a mail server...). */

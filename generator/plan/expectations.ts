@@ -1,11 +1,7 @@
-import type { Expectation } from '../../harness/config-types';
-import type { OperationIr } from '../ir/types';
+import type { Expectation, ExpectationOrigin } from '../../harness/config-types';
 
-/** Where a changed expectation comes from: the config entry (`harness.config.json services[0].expect["*"].invalid`) and its stated reason. */
-export interface ExpectationOrigin {
-  by: string;
-  reason?: string;
-}
+export { describeOrigin, type ExpectationOrigin } from '../../harness/config-types';
+import type { OperationIr } from '../ir/types';
 
 export type ExpectedKind = 'ok' | 'not-found' | 'invalid';
 
@@ -55,9 +51,4 @@ export function unmatchedExpectations(config: ConfigExpectations | undefined, op
   if (!config) return [];
   const known = new Set(operations.flatMap(keysOf));
   return Object.keys(config.entries).filter((k) => !known.has(k));
-}
-
-/** How a skip or a changed status reads in a test name's reason and in the report. */
-export function describeOrigin(origin: ExpectationOrigin): string {
-  return origin.reason ? `config ${origin.by}: ${origin.reason}` : `config ${origin.by}`;
 }

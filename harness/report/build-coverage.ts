@@ -1,3 +1,4 @@
+import { describeOrigin } from '../config-types';
 import type { CoverageOperation, CoverageReport, CoverageStatus, CoverageTotals, Manifest, RecordedCall, RecordedSkip } from './report-types';
 
 /**
@@ -51,7 +52,7 @@ function buildOperation(service: string, op: Manifest['operations'][number], tal
       const atRunTime = runtimeSkips.get(`${service}\u0000${c.name}`);
       return atRunTime === undefined ? [] : [`run time: ${atRunTime}`];
     });
-    const expectedBy = cases.flatMap((c) => (c.override && !c.skipped ? [c.override.reason ? `config ${c.override.by}: ${c.override.reason}` : `config ${c.override.by}`] : []));
+    const expectedBy = cases.flatMap((c) => (c.override && !c.skipped ? [describeOrigin(c.override)] : []));
     const out: CoverageStatus = { status, documented, tested: (tally?.calls ?? 0) > 0, calls: tally?.calls ?? 0, tests: [...(tally?.tests ?? [])].sort() };
     if (skipped.length > 0) out.skipped = [...new Set(skipped)];
     if (expectedBy.length > 0) out.expectedBy = [...new Set(expectedBy)];

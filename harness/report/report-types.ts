@@ -1,4 +1,5 @@
 /** The inputs and outputs of the reports, as the contracts between the parts fix them. */
+import type { ExpectationOrigin } from '../config-types';
 
 /** Contract 4, written by the recording middleware: one JSON line per exchange. */
 export type { RecordedCall, RecordedSkip } from '../runtime/record-calls';
@@ -10,7 +11,7 @@ export interface ManifestCase {
   name: string;
   skipped?: string;
   /** The expected status (or the skip) comes from this config entry (`harness.config.json services[0].expect["getX"].ok`), not the spec. */
-  override?: { by: string; reason?: string };
+  override?: ExpectationOrigin;
 }
 
 export interface ManifestOperation {
