@@ -29,8 +29,8 @@ const config: Config = {
         '<rootDir>/services/**/*.test.ts',
       ],
       testPathIgnorePatterns: ['/node_modules/', '/fixtures/'],
-      globalSetup: '<rootDir>/infra/testing/global-setup.ts',
-      globalTeardown: '<rootDir>/infra/testing/global-teardown.ts',
+      globalSetup: '<rootDir>/services/testing/global-setup.ts',
+      globalTeardown: '<rootDir>/services/testing/global-teardown.ts',
     },
     {
       displayName: 'suites',

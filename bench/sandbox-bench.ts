@@ -16,6 +16,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createDatabase, databaseUrl, withClient } from '../infra/db/databases';
 import { applyMigrations } from '../infra/db/migrate';
+import { platformMigrationsDir } from '../services/testing/platform';
 import { startEmbeddedPostgres } from '../infra/postgres';
 import { seedDatabase } from '../seed/seed';
 
@@ -44,7 +45,7 @@ async function benchSeed(runs: number, workDir: string): Promise<{ migrate: numb
       await createDatabase(pg.url, name);
       await withClient(databaseUrl(pg.url, name), async (c) => {
         let t = performance.now();
-        await applyMigrations(c);
+        await applyMigrations(c, platformMigrationsDir());
         migrate.push(performance.now() - t);
         t = performance.now();
         await seedDatabase(c);

@@ -61,7 +61,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       planService(ir, {
         service: svc.name,
         bindings: svc.bindings,
-        hasEmptyInstance: config.sandbox || svc.emptyBaseUrl !== undefined,
+        hasEmptyInstance: config.sandbox !== false || svc.emptyBaseUrl !== undefined,
         serviceDir: join(config.outDir, svc.name),
         runtimeDir,
         specLabel,

@@ -1,28 +1,12 @@
 /**
  * The harness configuration: one file names the services under test.
- * `harness.config.ts` at the repository root by default; `HARNESS_CONFIG=<file>` selects another
- * (`.ts` or `.json`). Paths inside it are relative to the file that holds them.
+ * `harness.config.ts` in the working directory by default; `HARNESS_CONFIG=<file>` selects another
+ * (`.ts`, `.js` or `.json`). Paths inside it are relative to the file that holds them.
+ * The keys and their documentation are defined once, as a schema, in `config-schema.ts`.
  */
-export interface ServiceConfig {
-  /** Service name: lower-case letters, digits and dashes; used for folders and report rows. */
-  name: string;
-  /** OpenAPI document of the service, relative to the config file. */
-  spec: string;
-  /** Base URL of the seeded instance. Filled in by the sandbox when `sandbox` is true. */
-  baseUrl?: string;
-  /** Base URL of the same service over an empty database (enables empty-list cases). */
-  emptyBaseUrl?: string;
-  /** Request headers; `${ENV}` is expanded at run time and never written to disk. */
-  headers?: Record<string, string>;
-  /** Path/query parameter values for success cases, by parameter name. */
-  bindings?: Record<string, string | number | boolean>;
-  /**
-   * Where the service's conventions differ from its spec: what to expect instead, by operation.
-   * Keys: an operationId, `"METHOD /path"`, or `"*"` for every operation (an operation's own entry
-   * wins field by field). The generator applies them; the report lists each with its origin.
-   */
-  expect?: Record<string, Expectation>;
-}
+import type { HarnessConfig, ServiceConfig } from './config-schema';
+
+export type { CommandLineConfig, Expectation, HarnessConfig, SandboxConfig, ServiceConfig, StartConfig } from './config-schema';
 
 /** Where a changed expectation comes from: the config entry (`harness.config.json services[0].expect["*"].invalid`) and its stated reason. */
 export interface ExpectationOrigin {
@@ -35,45 +19,52 @@ export function describeOrigin(origin: ExpectationOrigin): string {
   return origin.reason ? `config ${origin.by}: ${origin.reason}` : `config ${origin.by}`;
 }
 
-/** What to expect of one operation (or of all, under `"*"`) instead of what the spec documents. */
-export interface Expectation {
-  /** Skip every generated case of the operation, with this reason (needs a user session, a mail server...). */
-  skip?: string;
-  /** Status of the success case (e.g. `"401"`: the configured token may not call it). */
-  ok?: string;
-  /** Status for an unknown id; also generates the case when the spec documents no 404. */
-  'not-found'?: string;
-  /** Status for invalid input (e.g. `"400"`: the framework never sends 422); also generates the cases when the spec documents none. */
-  invalid?: string;
-  /** Why: shown in the report beside every case the entry changes. */
-  reason?: string;
+/** A migration or seed step, resolved: a path made absolute, or a command as argv. */
+export type ResolvedStep =
+  | { kind: 'sql-dir'; path: string; pointer: string }
+  | { kind: 'sql-file'; path: string; pointer: string }
+  | { kind: 'module'; path: string; pointer: string }
+  | { kind: 'command'; argv: string[]; pointer: string };
+
+export interface ResolvedSandbox {
+  migrations?: ResolvedStep;
+  seed?: ResolvedStep;
+  readyTimeoutMs: number;
 }
 
-export interface HarnessConfig {
-  /** Where generated files go, relative to the config file. Default `generated`. */
-  outDir?: string;
-  /** Where reports go, relative to the config file. Default `reports`. */
-  reportsDir?: string;
-  /** true: the harness brings up the reference sandbox; false: services already run. Default true. */
-  sandbox?: boolean;
-  services: ServiceConfig[];
+/** How one instance is started, resolved: argv split, cwd absolute, health path defaulted. */
+export interface ResolvedStart {
+  command: string[];
+  cwd: string;
+  env: Record<string, string>;
+  health: string;
+  /** JSON pointer of the service's `start` object, for errors. */
+  pointer: string;
 }
 
 /** A config with defaults applied and every path made absolute. */
 export interface ResolvedConfig {
   /** Absolute path of the config file. */
   file: string;
-  /** Folder of the config file: every relative path is resolved from here. */
+  /** Folder of the config file: every relative path is resolved from here; the project root. */
   rootDir: string;
   outDir: string;
   reportsDir: string;
-  sandbox: boolean;
+  /** false: the services already run; otherwise how the sandbox builds the databases. */
+  sandbox: false | ResolvedSandbox;
   services: ResolvedServiceConfig[];
 }
 
-export interface ResolvedServiceConfig extends Omit<ServiceConfig, 'spec'> {
+export interface ResolvedServiceConfig extends Omit<ServiceConfig, 'spec' | 'start'> {
   /** Absolute path of the spec. */
   spec: string;
   headers: Record<string, string>;
   bindings: Record<string, string | number | boolean>;
+  /** Present when the sandbox runs the service. */
+  start?: ResolvedStart;
+}
+
+/** The config as a user writes it in `harness.config.ts`: `export default defineConfig({...})`. */
+export function defineConfig(config: HarnessConfig): HarnessConfig {
+  return config;
 }

@@ -1,9 +1,24 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import Ajv from 'ajv';
-import type { HarnessConfig, ResolvedConfig } from './config-types';
+import Ajv, { type ErrorObject } from 'ajv';
+import { HarnessConfigSchema, type CommandLineConfig, type HarnessConfig, type SandboxConfig, type StartConfig } from './config-schema';
+import type { ResolvedConfig, ResolvedSandbox, ResolvedStart, ResolvedStep } from './config-types';
+import { loadDefaultExport } from './load-module';
+import { PLACEHOLDERS, unknownPlaceholder } from './placeholders';
 
-export type { Expectation, HarnessConfig, ResolvedConfig, ResolvedServiceConfig, ServiceConfig } from './config-types';
+export { defineConfig } from './config-types';
+export type {
+  Expectation,
+  HarnessConfig,
+  ResolvedConfig,
+  ResolvedSandbox,
+  ResolvedServiceConfig,
+  ResolvedStart,
+  ResolvedStep,
+  SandboxConfig,
+  ServiceConfig,
+  StartConfig,
+} from './config-types';
 
 /** A config problem: the file and the JSON pointer of what is wrong. CLIs exit 2 on it. */
 export class ConfigError extends Error {
@@ -17,66 +32,18 @@ export class ConfigError extends Error {
   }
 }
 
-const REPO_ROOT = resolve(__dirname, '..');
+const validateConfig = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile<HarnessConfig>(HarnessConfigSchema);
 
-const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['services'],
-  properties: {
-    $schema: { type: 'string' },
-    outDir: { type: 'string', minLength: 1 },
-    reportsDir: { type: 'string', minLength: 1 },
-    sandbox: { type: 'boolean' },
-    services: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'spec'],
-        properties: {
-          name: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' },
-          spec: { type: 'string', minLength: 1 },
-          baseUrl: { type: 'string', pattern: '^https?://' },
-          emptyBaseUrl: { type: 'string', pattern: '^https?://' },
-          headers: { type: 'object', additionalProperties: { type: 'string' } },
-          bindings: {
-            type: 'object',
-            additionalProperties: { type: ['string', 'number', 'boolean'] },
-          },
-          expect: {
-            type: 'object',
-            propertyNames: { pattern: '^(\\*|[A-Za-z]+ /.*|[^ ]+)$' },
-            additionalProperties: {
-              type: 'object',
-              additionalProperties: false,
-              minProperties: 1,
-              properties: {
-                skip: { type: 'string', minLength: 1 },
-                // a 5xx is never an expectation: the harness always fails it
-                ok: { type: 'string', pattern: '^[1-4](\\d\\d|XX)$' },
-                'not-found': { type: 'string', pattern: '^[1-4](\\d\\d|XX)$' },
-                invalid: { type: 'string', pattern: '^[1-4](\\d\\d|XX)$' },
-                reason: { type: 'string', minLength: 1 },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
-
-const validateConfig = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile<HarnessConfig>(configSchema);
-
-/** The config file in force: `HARNESS_CONFIG` if set (relative to the working directory), else the root `harness.config.ts`. */
-export function configPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.HARNESS_CONFIG ? resolve(process.cwd(), env.HARNESS_CONFIG) : resolve(REPO_ROOT, 'harness.config.ts');
+/** The config file in force: `HARNESS_CONFIG` if set, else `harness.config.ts` in the working directory (`.json` if only that exists). */
+export function configPath(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  if (env.HARNESS_CONFIG) return resolve(cwd, env.HARNESS_CONFIG);
+  const ts = resolve(cwd, 'harness.config.ts');
+  const json = resolve(cwd, 'harness.config.json');
+  return !existsSync(ts) && existsSync(json) ? json : ts;
 }
 
 function readRawConfig(file: string): unknown {
-  if (!existsSync(file)) throw new ConfigError(file, '', 'config file not found');
+  if (!existsSync(file)) throw new ConfigError(file, '', 'config file not found (run `contract-harness init`, or set HARNESS_CONFIG)');
   const ext = extname(file);
   if (ext === '.json') {
     try {
@@ -85,45 +52,116 @@ function readRawConfig(file: string): unknown {
       throw new ConfigError(file, '', `not valid JSON: ${(err as Error).message}`);
     }
   }
-  if (ext === '.ts' || ext === '.js' || ext === '.cjs') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(file) as { default?: unknown };
-    return mod.default ?? mod;
+  if (['.ts', '.mts', '.cts', '.js', '.cjs', '.mjs'].includes(ext)) {
+    try {
+      return loadDefaultExport(file);
+    } catch (err) {
+      throw new ConfigError(file, '', `could not be loaded: ${(err as Error).message}`);
+    }
   }
-  throw new ConfigError(file, '', `unsupported config type "${ext}" (use .ts or .json)`);
+  throw new ConfigError(file, '', `unsupported config type "${ext}" (use .ts, .js or .json)`);
 }
+
+/** The one message for the first schema error: where, what, and what to write instead where we know. */
+function describeSchemaError(raw: unknown, errors: ErrorObject[]): { pointer: string; message: string } {
+  const sandbox = (raw as { sandbox?: unknown } | null)?.sandbox;
+  if (sandbox === true) {
+    return {
+      pointer: '/sandbox',
+      message:
+        '"sandbox": true is gone: say how to build the databases and start each service, e.g. "sandbox": { "migrations": "db/migrations", "seed": "seed/seed.sql" } and per service "start": { "command": ["node", "main.js"], "env": { "DATABASE_URL": "{databaseUrl}", "PORT": "{port}" } }; or "sandbox": false with a baseUrl per service',
+    };
+  }
+  // a union reports every branch; the most specific error is the deepest one
+  const first = [...errors].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length)[0];
+  if (first?.keyword === 'required' && first.instancePath === '' && first.params.missingProperty === 'sandbox') {
+    return { pointer: '/sandbox', message: 'required: false (the services already run; a baseUrl per service) or an object (the harness runs them: migrations, seed, and a start command per service)' };
+  }
+  const extra = first?.keyword === 'additionalProperties' ? ` (${String(first.params.additionalProperty)})` : '';
+  return { pointer: first?.instancePath || '/', message: `${first?.message ?? 'invalid'}${extra}` };
+}
+
+const splitCommand = (command: CommandLineConfig): string[] => (typeof command === 'string' ? command.trim().split(/\s+/) : command);
+
+const KNOWN_PLACEHOLDERS = PLACEHOLDERS.map((p) => `{${p}}`).join(' ');
+
+/** Refuse a `{name}` that is no placeholder, at the pointer of the string that holds it. */
+function checkPlaceholders(file: string, pointer: string, value: string): void {
+  const unknown = unknownPlaceholder(value);
+  if (unknown) throw new ConfigError(file, pointer, `unknown placeholder ${unknown} (known: ${KNOWN_PLACEHOLDERS})`);
+}
+
+function checkCommandPlaceholders(file: string, pointer: string, command: CommandLineConfig): void {
+  if (typeof command === 'string') checkPlaceholders(file, pointer, command);
+  else command.forEach((arg, i) => checkPlaceholders(file, `${pointer}/${i}`, arg));
+}
+
+function resolveStep(file: string, rootDir: string, step: string | { command: CommandLineConfig }, pointer: string, kind: 'migrations' | 'seed'): ResolvedStep {
+  if (typeof step === 'object') {
+    checkCommandPlaceholders(file, `${pointer}/command`, step.command);
+    return { kind: 'command', argv: splitCommand(step.command), pointer: `${pointer}/command` };
+  }
+  const path = resolve(rootDir, step);
+  if (!existsSync(path)) throw new ConfigError(file, pointer, `${kind === 'migrations' ? 'migrations folder' : 'seed file'} not found: ${path}`);
+  if (kind === 'migrations') {
+    if (!statSync(path).isDirectory()) throw new ConfigError(file, pointer, `not a folder of .sql files: ${path} (or write { "command": "..." })`);
+    return { kind: 'sql-dir', path, pointer };
+  }
+  if (/\.sql$/i.test(path)) return { kind: 'sql-file', path, pointer };
+  if (/\.[cm]?[jt]s$/.test(path)) return { kind: 'module', path, pointer };
+  throw new ConfigError(file, pointer, `a seed is a .sql file, a .ts/.js module or { "command": "..." }: ${path}`);
+}
+
+function resolveSandbox(file: string, rootDir: string, sandbox: SandboxConfig): ResolvedSandbox {
+  return {
+    ...(sandbox.migrations !== undefined ? { migrations: resolveStep(file, rootDir, sandbox.migrations, '/sandbox/migrations', 'migrations') } : {}),
+    ...(sandbox.seed !== undefined ? { seed: resolveStep(file, rootDir, sandbox.seed, '/sandbox/seed', 'seed') } : {}),
+    readyTimeoutMs: sandbox.readyTimeoutMs ?? 60_000,
+  };
+}
+
+function resolveStart(file: string, rootDir: string, start: StartConfig, pointer: string): ResolvedStart {
+  const command = splitCommand(start.command);
+  if (command.length === 0 || command[0] === '') throw new ConfigError(file, `${pointer}/command`, 'empty command');
+  checkCommandPlaceholders(file, `${pointer}/command`, start.command);
+  const env = start.env ?? {};
+  for (const [key, value] of Object.entries(env)) checkPlaceholders(file, `${pointer}/env/${escapePointer(key)}`, value);
+  const cwd = resolve(rootDir, start.cwd ?? '.');
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new ConfigError(file, `${pointer}/cwd`, `no such folder: ${cwd}`);
+  return { command, cwd, env, health: start.health ?? '/health', pointer };
+}
+
+const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Load, validate and resolve the config. Throws ConfigError naming the file and the JSON pointer. */
 export function loadConfig(file: string = configPath()): ResolvedConfig {
   const raw = readRawConfig(file);
   if (!validateConfig(raw)) {
-    const first = validateConfig.errors?.[0];
-    const pointer = first?.instancePath ?? '';
-    const extra =
-      first?.keyword === 'additionalProperties' ? ` (${String(first.params.additionalProperty)})` : '';
-    throw new ConfigError(file, pointer || '/', `${first?.message ?? 'invalid'}${extra}`);
+    const { pointer, message } = describeSchemaError(raw, validateConfig.errors ?? []);
+    throw new ConfigError(file, pointer, message);
   }
   const rootDir = dirname(file);
   const seen = new Set<string>();
   raw.services.forEach((svc, i) => {
     if (seen.has(svc.name)) throw new ConfigError(file, `/services/${i}/name`, `duplicate service name "${svc.name}"`);
     seen.add(svc.name);
-  });
-  const sandbox = raw.sandbox ?? true;
-  raw.services.forEach((svc, i) => {
-    if (!sandbox && !svc.baseUrl) throw new ConfigError(file, `/services/${i}/baseUrl`, 'required when "sandbox" is false');
+    if (raw.sandbox === false && !svc.baseUrl) throw new ConfigError(file, `/services/${i}/baseUrl`, 'required when "sandbox" is false');
+    if (raw.sandbox !== false && !svc.start) {
+      throw new ConfigError(file, `/services/${i}/start`, 'required when the sandbox runs the services: { "command": [...], "env": { "PORT": "{port}", "DATABASE_URL": "{databaseUrl}" } }');
+    }
   });
   return {
     file,
     rootDir,
     outDir: resolve(rootDir, raw.outDir ?? 'generated'),
     reportsDir: resolve(rootDir, raw.reportsDir ?? 'reports'),
-    sandbox,
-    services: raw.services.map((svc) => ({
+    sandbox: raw.sandbox === false ? false : resolveSandbox(file, rootDir, raw.sandbox),
+    services: raw.services.map(({ start, ...svc }, i) => ({
       ...svc,
       spec: resolve(rootDir, svc.spec),
       headers: svc.headers ?? {},
       bindings: svc.bindings ?? {},
+      ...(start && raw.sandbox !== false ? { start: resolveStart(file, rootDir, start, `/services/${i}/start`) } : {}),
     })),
   };
 }

@@ -82,7 +82,7 @@ describe('gate with a sandbox that loses a service mid-run', () => {
     try {
       mkdirSync(join(dir, 'gen', 'fake'), { recursive: true });
       copyFileSync(join(__dirname, 'jest', 'fixtures', 'slow-suite.ts'), join(dir, 'gen', 'fake', 'slow.test.ts'));
-      writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: true, services: [{ name: 'fake', spec: 'fake.yaml' }] }));
+      writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: {}, services: [{ name: 'fake', spec: 'fake.yaml', start: { command: ['node', 'fake.js'] } }] }));
       const fake = [process.execPath, '--import', 'tsx', join(__dirname, 'jest', 'fixtures', 'fake-sandbox.ts'), '--state-dir', '{stateDir}', '--die-after', '1500'];
       const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify(fake) };
       for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];

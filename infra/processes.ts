@@ -27,6 +27,8 @@ export interface ServiceProcessOptions {
   logFile: string;
   /** Append to the log (a restart keeps what the first attempt said) instead of starting it afresh. */
   appendLog?: boolean;
+  /** Path that answers 2xx once ready. Default `/health`. */
+  health?: string;
 }
 
 export interface ServiceProcess {
@@ -35,6 +37,8 @@ export interface ServiceProcess {
   readonly port: number;
   readonly baseUrl: string;
   readonly logFile: string;
+  /** Path polled for readiness. */
+  readonly health: string;
   readonly pid: number;
   readonly child: ChildProcess;
   /** Resolves once the process has exited (never rejects). */
@@ -139,6 +143,7 @@ export function spawnService(opts: ServiceProcessOptions): ServiceProcess {
     port: opts.port,
     baseUrl: `http://127.0.0.1:${opts.port}`,
     logFile: opts.logFile,
+    health: opts.health ?? '/health',
     pid: child.pid ?? 0,
     child,
     exited,
@@ -174,14 +179,14 @@ function portOpen(port: number, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * Poll until `GET <baseUrl>/health` answers 200, the process exits, the timeout passes or
+ * Poll until `GET <baseUrl><health>` (default `/health`) answers 2xx, the process exits, the timeout passes or
  * `signal` aborts. Until the port accepts connections only a TCP connect is tried, at an interval
  * growing from 25 to 100 ms: eight instances polled by HTTP every 50 ms cost real CPU on two
  * cores while they start. A 200 only counts while our process is alive: a port taken by someone
  * else must not pass for our service.
  */
 export async function waitForHealth(
-  proc: Pick<ServiceProcess, 'baseUrl' | 'port' | 'exitInfo' | 'exited'>,
+  proc: Pick<ServiceProcess, 'baseUrl' | 'port' | 'exitInfo' | 'exited'> & { health?: string },
   opts: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<HealthResult> {
   const started = performance.now();
@@ -197,9 +202,9 @@ export async function waitForHealth(
     const budget = Math.floor(Math.max(200, Math.min(2_000, opts.timeoutMs - elapsed)));
     if (await portOpen(proc.port, budget)) {
       try {
-        const res = await fetch(`${proc.baseUrl}/health`, { signal: AbortSignal.timeout(budget) });
+        const res = await fetch(`${proc.baseUrl}${proc.health ?? '/health'}`, { signal: AbortSignal.timeout(budget) });
         await res.arrayBuffer();
-        if (res.status === 200 && !proc.exitInfo()) return { ok: true, ms: performance.now() - started };
+        if (res.status >= 200 && res.status < 300 && !proc.exitInfo()) return { ok: true, ms: performance.now() - started };
         last = `HTTP ${res.status}`;
       } catch (err) {
         last = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { withClient } from './db/databases';
-import { REPO_ROOT } from './sandbox';
 import { descendants, FAKE_SERVICE, stillRunning, waitFor } from './test/helpers';
+import { platformConfigJson } from '../services/testing/platform';
+
+const REPO_ROOT = resolve(__dirname, '..');
 
 /**
  * `npm run sandbox` as a process: stage lines, endpoints.json, and after SIGTERM (or stdin
@@ -28,13 +30,7 @@ beforeAll(() => {
   twoServiceConfig = join(tmp, 'two.config.json');
   writeFileSync(
     twoServiceConfig,
-    JSON.stringify({
-      reportsDir: join(tmp, 'reports'),
-      services: [
-        { name: 'registry', spec: join(REPO_ROOT, 'openapi', 'registry.yaml') },
-        { name: 'risk', spec: join(REPO_ROOT, 'openapi', 'risk.yaml') },
-      ],
-    }),
+    JSON.stringify(platformConfigJson(['registry', 'risk'], { reportsDir: join(tmp, 'reports') })),
   );
 });
 afterAll(() => {
@@ -145,7 +141,7 @@ test('a sandbox killed with SIGKILL leaves processes that the next one on its st
 
 test('a configuration error exits 2, naming the file and field', async () => {
   const bad = join(tmp, 'bad.config.json');
-  writeFileSync(bad, JSON.stringify({ services: [{ name: 'Bad Name', spec: 'x.yaml' }] }));
+  writeFileSync(bad, JSON.stringify({ sandbox: {}, services: [{ name: 'Bad Name', spec: 'x.yaml' }] }));
   const cli = runCli(['--state-dir', join(tmp, 'bad')], { HARNESS_CONFIG: bad });
   expect(await cli.exited).toBe(2);
   expect(cli.output()).toContain(`configuration error: ${bad}#/services/0/name`);

@@ -11,14 +11,14 @@
  * Exit codes: 0 stopped on request; 1 something did not come up (or the state folder is busy);
  * 2 configuration error.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig } from '../harness/config';
+import { ConfigError, loadConfig, type ResolvedConfig } from '../harness/config';
 import { SandboxBusyError } from './sandbox-state';
-import { REPO_ROOT, startSandbox, type Sandbox, type ServiceLaunch, type StageTiming } from './sandbox';
+import { conventionalLaunch, startSandbox, type Sandbox, type ServiceLaunch, type StageTiming } from './sandbox';
 
 interface CliOptions {
-  stateDir: string;
+  stateDir?: string;
   logsDir?: string;
   databaseUrl?: string;
   readyTimeout: number;
@@ -37,7 +37,7 @@ function printStage(t: StageTiming): void {
 }
 
 /** `--service-command`: the same argv for every configured service (tests run fakes this way). */
-function customLaunches(json: string): ServiceLaunch[] {
+function customLaunches(config: ResolvedConfig, json: string): ServiceLaunch[] {
   let argv: unknown;
   try {
     argv = JSON.parse(json);
@@ -47,16 +47,16 @@ function customLaunches(json: string): ServiceLaunch[] {
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
     throw new ConfigError('--service-command', '', 'must be a JSON array of strings');
   }
-  return loadConfig().services.map((svc) => ({ name: svc.name, command: (argv as string[]).map((a) => a.replaceAll('{name}', svc.name)) }));
+  return config.services.map((svc) => conventionalLaunch(svc.name, (argv as string[]).map((a) => a.replaceAll('{name}', svc.name)), config.rootDir));
 }
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('sandbox')
     .description('Run Postgres and every configured service (seeded and empty instance) until interrupted')
-    .option('--state-dir <dir>', 'folder for endpoints.json, status.json and Postgres data', resolve(REPO_ROOT, '.sandbox'))
+    .option('--state-dir <dir>', 'folder for endpoints.json, status.json and Postgres data (default: .sandbox beside the config)')
     .option('--logs-dir <dir>', 'service logs (<svc>-<phase>.log); default <reportsDir>/logs')
     .addOption(new Option('--database-url <url>', 'use this Postgres server (admin URL) instead of an embedded one').env('DATABASE_URL'))
-    .option('--ready-timeout <ms>', 'per instance, from spawn to healthy', (v) => Number.parseInt(v, 10), 60_000)
+    .option('--ready-timeout <ms>', 'per instance, from spawn to healthy (default: the config\'s sandbox.readyTimeoutMs, 60000)', (v) => Number.parseInt(v, 10))
     .option('--stop-grace <ms>', 'SIGTERM -> SIGKILL grace for services', (v) => Number.parseInt(v, 10), 5_000)
     .option('--exit-on-stdin-close', 'stop when stdin closes (for a parent process that holds the pipe)')
     .option('--no-spawn-early', 'spawn the services only once their databases exist (default: before Postgres, to overlap)')
@@ -84,18 +84,20 @@ async function main(argv: string[]): Promise<number> {
     process.stdin.resume();
   }
 
-  const stateDir = resolve(opts.stateDir);
-  out(`sandbox: pid ${process.pid}, state in ${stateDir}`);
   try {
+    const config = loadConfig();
+    const stateDir = resolve(opts.stateDir ?? join(config.rootDir, '.sandbox'));
+    out(`sandbox: pid ${process.pid}, state in ${stateDir}`);
     sandbox = await startSandbox({
+      config,
       stateDir,
       ...(opts.logsDir ? { logsDir: resolve(opts.logsDir) } : {}),
       ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
-      readyTimeoutMs: opts.readyTimeout,
+      ...(opts.readyTimeout !== undefined ? { readyTimeoutMs: opts.readyTimeout } : {}),
       stopGraceMs: opts.stopGrace,
       spawnEarly: opts.spawnEarly,
       signal: abort.signal,
-      ...(opts.serviceCommand ? { services: customLaunches(opts.serviceCommand) } : {}),
+      ...(opts.serviceCommand ? { services: customLaunches(config, opts.serviceCommand) } : {}),
       onStage: printStage,
     });
   } catch (e) {

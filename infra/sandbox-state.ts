@@ -11,7 +11,10 @@ import { isAlive } from './processes';
  */
 
 export interface EndpointsJson {
+  /** The seeded run database. */
   databaseUrl: string;
+  /** The empty run database (migrated, no rows). */
+  emptyDatabaseUrl?: string;
   services: Record<string, { baseUrl: string; emptyBaseUrl: string }>;
 }
 

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { ExitInfo, Phase } from './processes';
 
 /**
@@ -6,8 +5,6 @@ import type { ExitInfo, Phase } from './processes';
  * stages, how a service is launched, and the start error. Its own module, so neither imports
  * the other's.
  */
-
-export const REPO_ROOT = resolve(__dirname, '..');
 
 export type Stage = 'postgres' | 'migrate' | 'seed' | 'databases' | 'services' | 'ready';
 
@@ -17,12 +14,20 @@ export interface StageTiming {
   detail?: string;
 }
 
-/** How to run one service; by default `node --require tsx/cjs services/<name>/main.ts` (contract 7). */
+/**
+ * How to run one service: a config service's `start`, resolved. `command` and `env` hold
+ * placeholders (`{port}`, `{databaseUrl}`, `{phase}`...), expanded per instance.
+ */
 export interface ServiceLaunch {
   name: string;
   command: string[];
-  /** Extra environment, on top of PORT, DATABASE_URL, HOST, PG_POOL_MAX, SERVICE_NAME. */
-  env?: NodeJS.ProcessEnv;
+  /** Added to the inherited environment, after expansion. */
+  env: Record<string, string>;
+  cwd: string;
+  /** Path that answers 2xx once the instance is ready. */
+  health: string;
+  /** Where the launch was configured (the config file and `/services/0/start`), for errors. */
+  origin?: { file: string; pointer: string };
 }
 
 /** Raised when something did not come up; `service` and `phase` name the instance when it was one. */

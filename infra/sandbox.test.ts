@@ -3,9 +3,11 @@ import { join, resolve } from 'node:path';
 import { withClient } from './db/databases';
 import { loadConfig } from '../harness/config';
 import type { ResolvedConfig } from '../harness/config-types';
-import { choosePoolSize, REPO_ROOT, SandboxStartError, startSandbox, type Sandbox } from './sandbox';
+import { choosePoolSize, SandboxStartError, startSandbox, type Sandbox } from './sandbox';
 import { acquireStateDir, SandboxBusyError, type StatusJson } from './sandbox-state';
 import { commandLine, descendants, fakeLaunch, stillRunning, waitFor } from './test/helpers';
+
+const REPO_ROOT = resolve(__dirname, '..');
 
 /**
  * The sandbox library against the unit project's Postgres (the `DATABASE_URL` path: uniquely
@@ -76,7 +78,7 @@ test('comes up healthy, writes contract-2 files, and stop leaves no process, dat
   expect(stages).toEqual(['postgres', 'migrate', 'seed', 'databases', 'services', 'ready']);
 
   const endpoints = JSON.parse(readFileSync(join(tmp, 'up', 'endpoints.json'), 'utf8'));
-  expect(Object.keys(endpoints).sort()).toEqual(['databaseUrl', 'services']);
+  expect(Object.keys(endpoints).sort()).toEqual(['databaseUrl', 'emptyDatabaseUrl', 'services']);
   expect(Object.keys(endpoints.services)).toEqual(['alpha', 'beta']);
   for (const s of Object.values<{ baseUrl: string; emptyBaseUrl: string }>(endpoints.services)) {
     expect(s.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -173,18 +175,23 @@ test('a service killed after the start is reported in status.json and as an even
 });
 
 test('a service spawned before its database existed, and exited for it, is started once more', async () => {
-  // spawned at once, it finds no database and exits 1; after the databases stage it is respawned
+  // Deterministic: the fake fails its first start whenever it happens (before or after the
+  // databases stage: which one used to depend on machine load, and the test on winning that race).
+  const marker = join(tmp, 'early-first-start');
   const sandbox = await startSandbox({
     config,
-    services: [fakeLaunch('eager', 'connect-at-start')],
+    services: [fakeLaunch('eager', 'fail-first', { FAKE_MARKER: `${marker}-{phase}` })],
     stateDir: join(tmp, 'early'),
     logsDir: join(tmp, 'early', 'logs'),
-    databaseUrl: adminUrl(), // own templates: migrate + seed take long enough for the first attempt to fail
+    databaseUrl: adminUrl(),
+    templates: unitTemplates(),
+    readyTimeoutMs: 20_000,
   });
   running.push(sandbox);
   expect(sandbox.instances).toHaveLength(2);
-  const log = readFileSync(join(tmp, 'early', 'logs', 'eager-seeded.log'), 'utf8');
-  expect(log).toMatch(/cannot reach the database[^]*listening on port/);
+  const logs = ['seeded', 'empty'].map((phase) => readFileSync(join(tmp, 'early', 'logs', `eager-${phase}.log`), 'utf8'));
+  // each instance (a marker per phase) failed its first start, was started again and came up
+  for (const log of logs) expect(log).toMatch(/cannot reach the database \(first start\)[^]*listening on port/);
   for (const i of sandbox.instances) expect((await fetch(`${i.baseUrl}/health`)).status).toBe(200);
   expect(readStatus(sandbox.statusFile).dead).toEqual([]);
 });
@@ -232,12 +239,17 @@ test('pool sizes keep every instance under max_connections', () => {
   expect(() => choosePoolSize({ maxConnections: 25, inUse: 5, instances: 8 })).toThrow(/not enough for 8 service instances/);
 });
 
-test('sandbox: true with a service the repository does not ship is a config error', async () => {
-  const file = join(tmp, 'other.config.json');
-  writeFileSync(file, JSON.stringify({ services: [{ name: 'nonesuch', spec: resolve(REPO_ROOT, 'openapi/registry.yaml') }] }));
-  await expect(startSandbox({ config: loadConfig(file), stateDir: join(tmp, 'cfg'), databaseUrl: adminUrl() })).rejects.toMatchObject({
-    name: 'ConfigError',
-    pointer: '/services/0/name',
+test('a service spawned once its database exists gets no second start: its exit is the failure', async () => {
+  const marker = join(tmp, 'late-first-start');
+  const failed = startSandbox({
+    config,
+    services: [fakeLaunch('late', 'fail-first', { FAKE_MARKER: marker })],
+    stateDir: join(tmp, 'late'),
+    logsDir: join(tmp, 'late', 'logs'),
+    databaseUrl: adminUrl(),
+    templates: unitTemplates(),
+    readyTimeoutMs: 20_000,
+    spawnEarly: false,
   });
-  expect(existsSync(join(tmp, 'cfg'))).toBe(false);
+  await expect(failed).rejects.toMatchObject({ name: 'SandboxStartError', service: 'late', logTail: expect.stringContaining('cannot reach the database (first start)') });
 });

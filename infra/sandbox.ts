@@ -14,13 +14,13 @@ import {
   type PostgresInstance,
 } from './postgres';
 import { findFreePorts, type Phase, type ServiceProcess } from './processes';
-import { awaitInstance, choosePoolSize, defaultServiceLaunches, spawnInstance, type InstanceContext } from './sandbox-instances';
+import { awaitInstance, checkLaunch, choosePoolSize, serviceLaunches, spawnInstance, type InstanceContext } from './sandbox-instances';
 import { acquireStateDir, type DeadServiceEntry, type EndpointsJson, type StateDir } from './sandbox-state';
-import { REPO_ROOT, SandboxStartError, type ServiceLaunch, type Stage, type StageTiming } from './sandbox-types';
+import { SandboxStartError, type ServiceLaunch, type Stage, type StageTiming } from './sandbox-types';
 
 // What other modules import from here (the CLI, tests, helpers), wherever it is defined now.
-export { choosePoolSize, defaultServiceLaunches } from './sandbox-instances';
-export { REPO_ROOT, SandboxStartError, type ServiceLaunch, type Stage, type StageTiming } from './sandbox-types';
+export { choosePoolSize, conventionalLaunch, serviceLaunches } from './sandbox-instances';
+export { SandboxStartError, type ServiceLaunch, type Stage, type StageTiming } from './sandbox-types';
 
 /**
  * The sandbox: Postgres (embedded, or an existing server from `DATABASE_URL`), migrated and
@@ -35,9 +35,9 @@ export { REPO_ROOT, SandboxStartError, type ServiceLaunch, type Stage, type Stag
 export interface SandboxOptions {
   /** Default: loadConfig() (honours HARNESS_CONFIG). */
   config?: ResolvedConfig;
-  /** Override the processes to run (tests use fake services); default: one per config service. */
+  /** Override the processes to run (tests use fake services); default: each config service's `start`. */
   services?: ServiceLaunch[];
-  /** endpoints.json, status.json, lock and embedded Postgres data. Default `<repo>/.sandbox`. */
+  /** endpoints.json, status.json, lock and embedded Postgres data. Default `.sandbox` beside the config. */
   stateDir?: string;
   /** Service logs go to `<logsDir>/<svc>-<phase>.log`. Default `<reportsDir>/logs`. */
   logsDir?: string;
@@ -48,7 +48,7 @@ export interface SandboxOptions {
    * the migrate and seed stages and clone these. Default: build this run's own.
    */
   templates?: Templates;
-  /** Per instance, from spawn to a healthy answer. Default 60 s: eight processes on two cores shared with other jobs have taken 30; a crash is seen at once anyway. */
+  /** Per instance, from spawn to a healthy answer. Default: the config's `sandbox.readyTimeoutMs` (60 s: eight processes on two cores shared with other jobs have taken 30; a crash is seen at once anyway). */
   readyTimeoutMs?: number;
   /** SIGTERM -> SIGKILL grace when stopping services. Default 5 s. */
   stopGraceMs?: number;
@@ -108,11 +108,14 @@ function aborted(signal: AbortSignal | undefined, stage: Stage): void {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const t0 = performance.now();
   const config = options.config ?? loadConfig();
-  const launches = options.services ?? defaultServiceLaunches(config);
+  if (config.sandbox === false) throw new ConfigError(config.file, '/sandbox', 'is false: the services already run, there is no sandbox to start');
+  const sandboxConfig = config.sandbox;
+  const launches = options.services ?? serviceLaunches(config);
+  launches.forEach(checkLaunch);
   const logsDir = resolve(options.logsDir ?? join(config.reportsDir, 'logs'));
-  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? sandboxConfig.readyTimeoutMs;
   const graceMs = options.stopGraceMs ?? 5_000;
-  const state: StateDir = acquireStateDir(resolve(options.stateDir ?? join(REPO_ROOT, '.sandbox')));
+  const state: StateDir = acquireStateDir(resolve(options.stateDir ?? join(config.rootDir, '.sandbox')));
   const stages: StageTiming[] = [];
   let mark = performance.now();
   const stage = (name: Stage, detail?: string, ms = performance.now() - mark): void => {
@@ -246,7 +249,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } else {
       ownDatabases.push(`${prefix}_migrated`, `${prefix}_seeded`);
       if (!pg) state.recordDatabases(admin, [...ownDatabases, runDbs.seeded, runDbs.empty]);
-      templates = await prepareTemplates(admin, prefix, (name, ms) => stage(name, undefined, ms));
+      templates = await prepareTemplates(admin, prefix, {
+        sandbox: sandboxConfig,
+        cwd: config.rootDir,
+        signal: options.signal,
+        onStage: (name, ms, detail) => stage(name, detail, ms),
+      });
     }
     aborted(options.signal, 'seed');
 
@@ -261,7 +269,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     spawned ??= spawnAll();
     let firstFailure: unknown;
     const awaitOne = (proc: ServiceProcess, launch: ServiceLaunch, url: string) =>
-      awaitInstance(proc, launch, url, ctx).catch((err: unknown) => {
+      awaitInstance(proc, launch, url, ctx, early).catch((err: unknown) => {
         firstFailure ??= err;
         cancel.abort();
         throw err;
@@ -293,7 +301,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         gone.logTail(20),
       );
     }
-    state.writeEndpoints({ databaseUrl: seededUrl, services });
+    state.writeEndpoints({ databaseUrl: seededUrl, emptyDatabaseUrl: emptyUrl, services });
     state.writeStatus({ state: 'ready', dead });
     stage('ready', 'total', performance.now() - t0);
 

@@ -1,5 +1,5 @@
 import { withClient } from '../infra/db/databases';
-import { createTestDatabase, type TestDatabase } from '../infra/testing/test-db';
+import { createTestDatabase, type TestDatabase } from '../services/testing/test-db';
 import { hashTables, seedDatabase } from './seed';
 
 /**

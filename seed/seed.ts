@@ -46,6 +46,14 @@ export async function seedDatabase(client: ClientBase, fixtures: FixtureTable[] 
   }
 }
 
+/**
+ * The sandbox's seed step (`"seed": "seed/seed.ts"` in harness.config.ts): the harness runs it
+ * in one transaction on the seeded template database.
+ */
+export default async function seed(client: ClientBase): Promise<void> {
+  for (const table of ALL_FIXTURES) await insertTable(client, table);
+}
+
 /** A hash per table over every row in a stable order: equal hashes, equal contents. */
 export async function hashTables(client: ClientBase): Promise<Record<string, string>> {
   const tables = (

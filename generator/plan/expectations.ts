@@ -1,13 +1,15 @@
 import type { Expectation, ExpectationOrigin } from '../../harness/config-types';
+import type { OperationIr } from '../ir/types';
 
 export { describeOrigin, type ExpectationOrigin } from '../../harness/config-types';
-import type { OperationIr } from '../ir/types';
 
 export type ExpectedKind = 'ok' | 'not-found' | 'invalid';
 
 /** The config's word on one operation, merged from `"*"` and its own entry (field by field). */
 export interface OperationExpectation {
   skip?: ExpectationOrigin & { reason: string };
+  /** `"empty-list": "skip"`: even an empty database fills this list (roles, built-in settings). */
+  skipEmptyList?: ExpectationOrigin & { reason: string };
   status: Partial<Record<ExpectedKind, { status: string } & ExpectationOrigin>>;
 }
 
@@ -18,7 +20,6 @@ export interface ConfigExpectations {
 }
 
 const KINDS: readonly ExpectedKind[] = ['ok', 'not-found', 'invalid'];
-
 
 /** The keys an operation answers to, most specific last: `*`, its operationId, `METHOD /path`. */
 function keysOf(op: OperationIr): string[] {
@@ -38,6 +39,8 @@ export function expectationFor(config: ConfigExpectations | undefined, op: Opera
     const field = (name: string) => (/^[a-z]+$/.test(name) ? `${at}.${name}` : `${at}[${JSON.stringify(name)}]`);
     const reason = entry.reason !== undefined ? { reason: entry.reason } : {};
     if (entry.skip !== undefined) out.skip = { by: field('skip'), reason: entry.skip };
+    // the schema requires a reason beside it
+    if (entry['empty-list'] === 'skip') out.skipEmptyList = { by: field('empty-list'), reason: entry.reason ?? 'no reason given' };
     for (const kind of KINDS) {
       const status = entry[kind];
       if (status !== undefined) out.status[kind] = { status, by: field(kind), ...reason };

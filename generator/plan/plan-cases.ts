@@ -31,8 +31,9 @@ export function planOperationCases(ir: ServiceIr, op: OperationIr, options: Plan
     const changed = kind === 'empty-list' ? undefined : expectation?.status[kind];
     const status = changed?.status ?? documented;
     const base = `${prefix} ${status}${phrase ? ' ' + phrase : ''}`;
-    const override = expectation?.skip ?? (changed ? { by: changed.by, ...(changed.reason ? { reason: changed.reason } : {}) } : undefined);
-    const skipped = expectation?.skip ? describeOrigin(expectation.skip) : result.ok ? undefined : result.reason;
+    const configSkip = expectation?.skip ?? (kind === 'empty-list' ? expectation?.skipEmptyList : undefined);
+    const override = configSkip ?? (changed ? { by: changed.by, ...(changed.reason ? { reason: changed.reason } : {}) } : undefined);
+    const skipped = configSkip ? describeOrigin(configSkip) : result.ok ? undefined : result.reason;
     if (skipped !== undefined) cases.push({ kind, status, name: `${base} [skipped: ${skipped}]`, skipped, ...(override ? { override } : {}) });
     else if (result.ok && override) cases.push({ kind, status, name: base, spec: { ...result.value, expect: status, expectedBy: describeOrigin(override) }, override });
     else if (result.ok) cases.push({ kind, status, name: base, spec: result.value });

@@ -82,6 +82,19 @@ test('skip by "METHOD /path" skips every case of that operation with the reason;
   expect(casesOf(p, 'createTag').find((c) => c.kind === 'ok')).toMatchObject({ status: '401', override: { by: 'harness.config.json services[0].expect["*"].ok' } });
 });
 
+test('"empty-list": "skip" skips only the empty-list case of a list that even an empty database fills, with its reason', () => {
+  const ir = buildServiceIr('svc', spec);
+  const expectations: ConfigExpectations = { entries: { listTags: { 'empty-list': 'skip', reason: 'built-in tags exist in every database' } }, origin: 'harness.config.json services[0].expect' };
+  const p = planService(ir, { service: 'svc', bindings: { id: 1 }, hasEmptyInstance: true, serviceDir: '/x/svc', runtimeDir: '/x/runtime', specLabel: 'x.yaml', expectations });
+  const cases = casesOf(p, 'listTags');
+  expect(cases.find((c) => c.kind === 'empty-list')).toMatchObject({
+    skipped: 'config harness.config.json services[0].expect["listTags"]["empty-list"]: built-in tags exist in every database',
+    override: { by: 'harness.config.json services[0].expect["listTags"]["empty-list"]', reason: 'built-in tags exist in every database' },
+  });
+  expect(cases.find((c) => c.kind === 'ok')).not.toHaveProperty('skipped');
+  expect(cases.find((c) => c.kind === 'ok')).not.toHaveProperty('override');
+});
+
 test('an entry that names no operation is a warning, not silence', () => {
   expect(plan({ getTags: { ok: '200' } }).warnings).toContain('config harness.config.json services[0].expect: "getTags" names no operation of the spec (use an operationId, "METHOD /path" or "*")');
   expect(expectationFor(undefined, buildServiceIr('svc', spec).operations[0]!)).toBeUndefined();

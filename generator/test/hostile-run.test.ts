@@ -94,7 +94,7 @@ test('the hostile spec yields the same structure as a benign copy of it', async 
     rootDir: join(FIXTURES, 'hostile'),
     outDir: join(tmpdir(), `hostile-shape-${process.pid}`),
     reportsDir: tmpdir(),
-    sandbox: false,
+    sandbox: false as const,
     services: [{ name: 'hostile', spec: join(FIXTURES, 'hostile', spec), baseUrl: 'http://127.0.0.1:9', headers: {}, bindings: {} }],
   });
   const shape = async (spec: string) => {
@@ -120,7 +120,7 @@ test('lone surrogates in the spec leave every generated file valid UTF-8, spelle
     rootDir: join(FIXTURES, 'hostile'),
     outDir: GOLDEN,
     reportsDir: tmpdir(),
-    sandbox: false,
+    sandbox: false as const,
     services: [{ name: 'hostile', spec: join(FIXTURES, 'hostile', 'spec.yaml'), baseUrl: 'http://127.0.0.1:9', headers: {}, bindings: {} }],
   };
   const { files } = await generate({ config, dryRun: true });

@@ -82,7 +82,7 @@ describe('global setup, sandbox: false', () => {
 describe('global setup, HARNESS_ENDPOINTS already set (the gate or a sandbox started by hand)', () => {
   it('uses the endpoints file, finds the status file beside it, and starts nothing', async () => {
     const file = join(dir, 'harness.config.json');
-    writeFileSync(file, JSON.stringify({ sandbox: true, reportsDir: 'out', services: [{ name: 'ext', spec: 'ext.yaml' }] }));
+    writeFileSync(file, JSON.stringify({ sandbox: {}, reportsDir: 'out', services: [{ name: 'ext', spec: 'ext.yaml', start: { command: ['node', 'ext.js'] } }] }));
     writeFileSync(join(dir, 'endpoints.json'), JSON.stringify({ databaseUrl: 'postgres://x', services: { ext: { baseUrl: 'http://127.0.0.1:9', emptyBaseUrl: 'http://127.0.0.1:10' } } }));
     writeFileSync(join(dir, 'status.json'), JSON.stringify({ pid: 1, state: 'ready', dead: [] }));
     process.env.HARNESS_CONFIG = file;

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { seedDatabase } from '../../seed/seed';
-import { applyMigrations } from './migrate';
+import type { ResolvedSandbox } from '../../harness/config-types';
+import { runStep } from './steps';
 
 /** The URL of another database on the same server. */
 export function databaseUrl(adminUrl: string, database: string): string {
@@ -39,26 +39,37 @@ export interface Templates {
   seeded: string;
 }
 
+export interface TemplateSteps {
+  /** The config's migrations and seed (either may be absent). */
+  sandbox: Pick<ResolvedSandbox, 'migrations' | 'seed'>;
+  /** Where commands run: the config's folder. */
+  cwd: string;
+  onStage?: (stage: 'migrate' | 'seed', ms: number, detail?: string) => void;
+  signal?: AbortSignal;
+}
+
 /**
  * Build the two template databases every run clones from (`CREATE DATABASE ... TEMPLATE` costs
- * ~40 ms, far less than migrating and seeding again). Timings go to onStage.
+ * ~40 ms, far less than migrating and seeding again): the migrations into one, then a copy of
+ * it seeded. Timings go to onStage.
  */
-export async function prepareTemplates(
-  adminUrl: string,
-  prefix: string,
-  onStage: (stage: 'migrate' | 'seed', ms: number) => void = () => undefined,
-): Promise<Templates> {
+export async function prepareTemplates(adminUrl: string, prefix: string, steps: TemplateSteps): Promise<Templates> {
   const migrated = `${prefix}_migrated`;
   const seeded = `${prefix}_seeded`;
+  const { migrations, seed } = steps.sandbox;
   await dropDatabase(adminUrl, seeded);
   await dropDatabase(adminUrl, migrated);
   let t = performance.now();
-  await createDatabase(adminUrl, migrated);
-  await withClient(databaseUrl(adminUrl, migrated), (c) => applyMigrations(c));
-  onStage('migrate', performance.now() - t);
+  const migratedUrl = await createDatabase(adminUrl, migrated);
+  const migrateDetail = migrations
+    ? await withClient(migratedUrl, (c) => runStep(migrations, c, { label: 'migrations', databaseUrl: migratedUrl, cwd: steps.cwd, signal: steps.signal }))
+    : 'none configured';
+  steps.onStage?.('migrate', performance.now() - t, migrateDetail);
   t = performance.now();
-  await createDatabase(adminUrl, seeded, migrated);
-  await withClient(databaseUrl(adminUrl, seeded), (c) => seedDatabase(c));
-  onStage('seed', performance.now() - t);
+  const seededUrl = await createDatabase(adminUrl, seeded, migrated);
+  const seedDetail = seed
+    ? await withClient(seededUrl, (c) => runStep(seed, c, { label: 'seed', databaseUrl: seededUrl, cwd: steps.cwd, signal: steps.signal }))
+    : 'none configured';
+  steps.onStage?.('seed', performance.now() - t, seedDetail);
   return { migrated, seeded };
 }

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { ClientBase } from 'pg';
-
-export const MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations');
 
 export interface Migration {
   name: string;
@@ -11,10 +9,10 @@ export interface Migration {
   checksum: string;
 }
 
-/** The migrations in filename order (`NNN_name.sql`). */
-export function listMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
+/** The `.sql` files of a folder, in name order (`001_users.sql`, `20240101_orders.sql`). */
+export function listMigrations(dir: string): Migration[] {
   return readdirSync(dir)
-    .filter((f) => /^\d+_[\w-]+\.sql$/.test(f))
+    .filter((f) => /\.sql$/i.test(f))
     .sort()
     .map((name) => {
       const sql = readFileSync(join(dir, name), 'utf8');
@@ -27,7 +25,7 @@ export function listMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
  * An applied migration whose file changed since is an error: history is never rewritten.
  * Returns the names applied now.
  */
-export async function applyMigrations(client: ClientBase, dir: string = MIGRATIONS_DIR): Promise<string[]> {
+export async function applyMigrations(client: ClientBase, dir: string): Promise<string[]> {
   await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
     name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const applied = new Map<string, string>(

@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isAlive } from '../processes';
-import type { ServiceLaunch } from '../sandbox';
+import { conventionalLaunch, type ServiceLaunch } from '../sandbox';
 
 export const FAKE_SERVICE = resolve(__dirname, 'fixtures', 'fake-service.ts');
 
 /** A fake service (infra/test/fixtures/fake-service.ts) under `name`, in a FAKE_MODE. */
 export function fakeLaunch(name: string, mode = 'ok', extraEnv: NodeJS.ProcessEnv = {}): ServiceLaunch {
-  return { name, command: [process.execPath, '--require', require.resolve('tsx/cjs'), FAKE_SERVICE], env: { FAKE_MODE: mode, ...extraEnv } };
+  const launch = conventionalLaunch(name, [process.execPath, '--require', require.resolve('tsx/cjs'), FAKE_SERVICE], process.cwd());
+  return { ...launch, env: { ...launch.env, FAKE_MODE: mode, ...(extraEnv as Record<string, string>) } };
 }
 
 /** Every process whose ancestry leads to `root` (from /proc), root excluded. */

@@ -1,5 +1,5 @@
 import { ALL_FIXTURES } from '../../seed/seed';
-import { contractCheckFor } from '../../infra/testing/contract-check';
+import { contractCheckFor } from '../testing/contract-check';
 
 /**
  * Test helpers for the query contract test: response validation against openapi/query.yaml, and

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { startTestService, type TestService } from '../../infra/testing/test-service';
+import { startTestService, type TestService } from '../testing/test-service';
 import {
   COMPANY_AAPL,
   COMPANY_BARE,

@@ -1,7 +1,7 @@
-import { startTestService, type TestService } from '../../infra/testing/test-service';
+import { startTestService, type TestService } from '../testing/test-service';
 import { withClient } from '../../infra/db/databases';
 import * as ids from '../../seed/ids/registry';
-import { contractCheckFor } from '../../infra/testing/contract-check';
+import { contractCheckFor } from '../testing/contract-check';
 
 /**
  * The registry's contract-critical behaviour against a real, seeded database of its own: every

@@ -1,8 +1,8 @@
 import { withClient } from '../../infra/db/databases';
-import { startTestService, type TestService } from '../../infra/testing/test-service';
+import { startTestService, type TestService } from '../testing/test-service';
 import { riskFixtures } from '../../seed/fixtures/risk';
 import * as ids from '../../seed/ids';
-import { contractCheckFor } from '../../infra/testing/contract-check';
+import { contractCheckFor } from '../testing/contract-check';
 
 /**
  * The risk engine's contract against a real, seeded database: every response is checked against

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { startTestService, type TestService } from '../../infra/testing/test-service';
-import { contractCheckFor } from '../../infra/testing/contract-check';
+import { startTestService, type TestService } from '../testing/test-service';
+import { contractCheckFor } from '../testing/contract-check';
 
 const contract = contractCheckFor('trading');
 

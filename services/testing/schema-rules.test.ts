@@ -1,6 +1,7 @@
-import { withClient } from './databases';
-import { applyMigrations, listMigrations } from './migrate';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db';
+import { withClient } from '../../infra/db/databases';
+import { applyMigrations, listMigrations } from '../../infra/db/migrate';
+import { platformMigrationsDir } from './platform';
+import { createTestDatabase, type TestDatabase } from './test-db';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -8,11 +9,11 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-test('every migration is recorded once and a second apply changes nothing', async () => {
+test('every platform migration is recorded once and a second apply changes nothing', async () => {
   await withClient(db.url, async (c) => {
     const recorded = (await c.query('SELECT name FROM schema_migrations ORDER BY name')).rows.map((r) => r.name);
-    expect(recorded).toEqual(listMigrations().map((m) => m.name));
-    expect(await applyMigrations(c)).toEqual([]);
+    expect(recorded).toEqual(listMigrations(platformMigrationsDir()).map((m) => m.name));
+    expect(await applyMigrations(c, platformMigrationsDir())).toEqual([]);
   });
 });
 

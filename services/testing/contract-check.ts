@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { compileRoutes, loadSpec, rebaseRefs, resolveLocal, SPEC_ID, type Route } from '../../services/runtime/spec-routes';
+import { compileRoutes, loadSpec, rebaseRefs, resolveLocal, SPEC_ID, type Route } from '../runtime/spec-routes';
 
 /**
  * Test support for the services' own contract tests: is a reply the one the service's document

@@ -1,5 +1,5 @@
-import { dropDatabase } from '../db/databases';
-import type { PostgresInstance } from '../postgres';
+import { dropDatabase } from '../../infra/db/databases';
+import type { PostgresInstance } from '../../infra/postgres';
 
 export default async function globalTeardown(): Promise<void> {
   const instance = (globalThis as { __unitPostgres?: PostgresInstance }).__unitPostgres;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { startService, type ServiceDefinition } from '../../services/runtime';
+import { startService, type ServiceDefinition } from '../runtime';
 import { createTestDatabase, type TestDatabase } from './test-db';
 
 export interface TestService {

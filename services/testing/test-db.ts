@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createDatabase, dropDatabase } from '../db/databases';
+import { createDatabase, dropDatabase } from '../../infra/db/databases';
 
 export interface TestDatabase {
   name: string;
