@@ -20,6 +20,7 @@ await migrateDb({
     database: decodeURIComponent(url.pathname.slice(1)),
     user: decodeURIComponent(url.username),
     password: decodeURIComponent(url.password),
+    driver: 'postgres',
     ssl: false,
     schema: 'public',
   },
