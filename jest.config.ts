@@ -8,6 +8,12 @@ import type { Config } from 'jest';
  * ts-jest transpiles only (isolatedModules in tsconfig); `npm run typecheck` type-checks once.
  */
 const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
+// The package's own name resolves to its source here (tsconfig.json "paths" does the same for tsc and tsx).
+const moduleNameMapper: Config['moduleNameMapper'] = {
+  '^contract-harness$': '<rootDir>/harness/index.ts',
+  '^contract-harness/runtime$': '<rootDir>/harness/runtime/index.ts',
+  '^contract-harness/jest$': '<rootDir>/harness/jest/index.ts',
+};
 
 const config: Config = {
   testTimeout: 30_000,
@@ -21,6 +27,7 @@ const config: Config = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: [
         '<rootDir>/generator/**/*.test.ts',
         '<rootDir>/harness/**/*.test.ts',
@@ -36,6 +43,7 @@ const config: Config = {
       displayName: 'suites',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/generated/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
       globalSetup: '<rootDir>/harness/jest/global-setup.ts',
       globalTeardown: '<rootDir>/harness/jest/global-teardown.ts',

@@ -41,7 +41,7 @@ const spec: LoadedSpec = {
 function plan(entries: Record<string, Expectation>) {
   const ir = buildServiceIr('svc', spec);
   const expectations: ConfigExpectations = { entries, origin: 'harness.config.json services[0].expect' };
-  return planService(ir, { service: 'svc', bindings: { id: 1 }, hasEmptyInstance: false, serviceDir: '/x/svc', runtimeDir: '/x/runtime', specLabel: 'x.yaml', expectations });
+  return planService(ir, { service: 'svc', bindings: { id: 1 }, hasEmptyInstance: false, specLabel: 'x.yaml', expectations });
 }
 
 const casesOf = (p: ReturnType<typeof plan>, operationId: string) => p.manifest.operations.find((o) => o.operationId === operationId)!.cases;
