@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox`: bring up Postgres, the migrated and seeded databases and every configured
+ * `contract-harness sandbox` (`npm run sandbox`): bring up Postgres, the migrated and seeded databases and every configured
  * service (seeded and empty instance), print each stage with its time, write
  * `<state-dir>/endpoints.json` once all are healthy, and run until SIGINT/SIGTERM (or, with
  * `--exit-on-stdin-close`, until stdin closes: a parent holding the pipe takes us down with it
@@ -11,14 +11,15 @@
  * Exit codes: 0 stopped on request; 1 something did not come up (or the state folder is busy);
  * 2 configuration error.
  */
-import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
-import { ConfigError, loadConfig } from '../harness/config';
+import { dirname, join, resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, configPath, loadConfig } from '../harness/config';
+import { runCommand } from '../harness/run-command';
 import { SandboxBusyError } from './sandbox-state';
-import { REPO_ROOT, startSandbox, type Sandbox, type ServiceLaunch, type StageTiming } from './sandbox';
+import { startSandbox, type Sandbox, type ServiceLaunch, type StageTiming } from './sandbox';
 
 interface CliOptions {
-  stateDir: string;
+  stateDir?: string;
   logsDir?: string;
   databaseUrl?: string;
   readyTimeout: number;
@@ -50,23 +51,41 @@ function customLaunches(json: string): ServiceLaunch[] {
   return loadConfig().services.map((svc) => ({ name: svc.name, command: (argv as string[]).map((a) => a.replaceAll('{name}', svc.name)) }));
 }
 
-async function main(argv: string[]): Promise<number> {
-  const program = new Command('sandbox')
+/** A duration flag in milliseconds: a whole number >= 0, else a usage error (exit 2). */
+function parseMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number of milliseconds');
+  return n;
+}
+
+/** The `sandbox` command; `contract-harness sandbox` and this file run alone share it. */
+export function sandboxCommand(): Command {
+  return new Command('sandbox')
     .description('Run Postgres and every configured service (seeded and empty instance) until interrupted')
-    .option('--state-dir <dir>', 'folder for endpoints.json, status.json and Postgres data', resolve(REPO_ROOT, '.sandbox'))
+    .option('--state-dir <dir>', 'folder for endpoints.json, status.json and Postgres data (default: .sandbox beside the harness config)')
     .option('--logs-dir <dir>', 'service logs (<svc>-<phase>.log); default <reportsDir>/logs')
     .addOption(new Option('--database-url <url>', 'use this Postgres server (admin URL) instead of an embedded one').env('DATABASE_URL'))
-    .option('--ready-timeout <ms>', 'per instance, from spawn to healthy', (v) => Number.parseInt(v, 10), 60_000)
-    .option('--stop-grace <ms>', 'SIGTERM -> SIGKILL grace for services', (v) => Number.parseInt(v, 10), 5_000)
+    .option('--ready-timeout <ms>', 'per instance, from spawn to healthy', parseMs, 60_000)
+    .option('--stop-grace <ms>', 'SIGTERM -> SIGKILL grace for services', parseMs, 5_000)
     .option('--exit-on-stdin-close', 'stop when stdin closes (for a parent process that holds the pipe)')
     .option('--no-spawn-early', 'spawn the services only once their databases exist (default: before Postgres, to overlap)')
     .addOption(
-      new Option('--service-command <json>', 'argv (JSON array) run for every service instead of services/<svc>/main.ts; {name} is replaced').hideHelp(),
+      new Option('--service-command <json>', 'argv (JSON array) run for every service instead of its own; {name} is replaced').hideHelp(),
     )
-    .showHelpAfterError();
-  program.parse(argv);
-  const opts = program.opts<CliOptions>();
+    .showHelpAfterError()
+    .action(async (opts: CliOptions) => {
+      let code: number;
+      try {
+        code = await runSandbox(opts);
+      } catch (e) {
+        err(`sandbox: ${(e as Error)?.stack ?? String(e)}`);
+        code = 1;
+      }
+      process.exit(code);
+    });
+}
 
+async function runSandbox(opts: CliOptions): Promise<number> {
   // A stop requested during the start aborts it; after the start it stops the sandbox.
   const abort = new AbortController();
   let sandbox: Sandbox | undefined;
@@ -84,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdin.resume();
   }
 
-  const stateDir = resolve(opts.stateDir);
+  const stateDir = resolve(opts.stateDir ?? join(dirname(configPath()), '.sandbox'));
   out(`sandbox: pid ${process.pid}, state in ${stateDir}`);
   try {
     sandbox = await startSandbox({
@@ -131,10 +150,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    err(`sandbox: ${(e as Error)?.stack ?? String(e)}`);
-    process.exit(1);
-  },
-);
+if (require.main === module) void runCommand(sandboxCommand());
