@@ -73,7 +73,7 @@ export function runInit(options: InitOptions, log: (line: string) => void): numb
   const specFile = resolve(dir, options.spec);
   const spec = posixPath(relative(dir, specFile));
   if (spec.startsWith('..')) throw new InitError(`--spec ${options.spec}: the spec must be inside the project folder ${dir}`);
-  const summary = readSpecSummary(specFile, options.name);
+  const summary = readSpecSummary(specFile, options.name, options.spec);
   const start = options.start === undefined ? undefined : splitCommand(options.start);
   if (start && start.length === 0) throw new InitError('--start: an empty command');
   const choices: InitChoices = {

@@ -41,14 +41,15 @@ function hasRequiredParameter(...lists: unknown[]): boolean {
   return lists.some((list) => Array.isArray(list) && list.some((p) => isRecord(p) && (p.required === true || '$ref' in p)));
 }
 
-export function readSpecSummary(file: string, name?: string): SpecSummary {
+/** `label`: the spec as the user named it, for messages. */
+export function readSpecSummary(file: string, name?: string, label = file): SpecSummary {
   let doc: unknown;
   try {
     doc = parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new InitError(`--spec ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not YAML or JSON (${(err as Error).message})`}`);
+    throw new InitError(`--spec ${label}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not YAML or JSON (${(err as Error).message})`}`);
   }
-  if (!isRecord(doc) || !(typeof doc.openapi === 'string' || typeof doc.swagger === 'string')) throw new InitError(`--spec ${file}: not an OpenAPI document (no "openapi" or "swagger" field)`);
+  if (!isRecord(doc) || !(typeof doc.openapi === 'string' || typeof doc.swagger === 'string')) throw new InitError(`--spec ${label}: not an OpenAPI document (no "openapi" or "swagger" field)`);
   const info = isRecord(doc.info) ? doc.info : {};
   const title = typeof info.title === 'string' ? info.title : '';
   const serviceName = name ?? serviceNameFor(file, title);
