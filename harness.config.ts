@@ -1,4 +1,4 @@
-import { defineConfig } from './harness/config';
+import { defineConfig } from 'contract-harness';
 
 /**
  * The reference platform: four services after the seeds' trading platform, brought up by the

@@ -1,13 +1,23 @@
+import { join } from 'node:path';
 import type { Config } from 'jest';
+import { harnessProject, harnessReporters } from './harness/jest/jest-config';
 
 /**
  * Two projects:
  * - unit: the project's own tests (generator, harness, services against a real Postgres).
  * - suites: the generated baselines and the hand-written suites, against the sandbox that the
- *   global setup brings up once per run (see harness/jest/).
+ *   global setup brings up once per run: the package's own Jest project (contract-harness/jest),
+ *   as a user's repository gets it, plus the mapping of the package's name to its source.
  * ts-jest transpiles only (isolatedModules in tsconfig); `npm run typecheck` type-checks once.
  */
-const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
+const tsconfig = join(__dirname, 'tsconfig.json');
+const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig }] };
+// The package's own name resolves to its source here (tsconfig.json "paths" does the same for tsc and tsx).
+const moduleNameMapper: Record<string, string> = {
+  '^contract-harness$': '<rootDir>/harness/index.ts',
+  '^contract-harness/runtime$': '<rootDir>/harness/runtime/index.ts',
+  '^contract-harness/jest$': '<rootDir>/harness/jest/index.ts',
+};
 
 const config: Config = {
   testTimeout: 30_000,
@@ -15,12 +25,13 @@ const config: Config = {
   // process, where the unit tests of the global setup would share state with the suites' sandbox.
   maxWorkers: 2,
   // harness/jest/reporter.cjs: junit.xml + coverage/latency reports when the suites project ran
-  reporters: ['default', '<rootDir>/harness/jest/reporter.cjs'],
+  reporters: harnessReporters(),
   projects: [
     {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: [
         '<rootDir>/generator/**/*.test.ts',
         '<rootDir>/harness/**/*.test.ts',
@@ -32,14 +43,7 @@ const config: Config = {
       globalSetup: '<rootDir>/services/testing/global-setup.ts',
       globalTeardown: '<rootDir>/services/testing/global-teardown.ts',
     },
-    {
-      displayName: 'suites',
-      testEnvironment: 'node',
-      transform,
-      testMatch: ['<rootDir>/generated/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
-      globalSetup: '<rootDir>/harness/jest/global-setup.ts',
-      globalTeardown: '<rootDir>/harness/jest/global-teardown.ts',
-    },
+    harnessProject({ tsconfig, moduleNameMapper, testMatch: ['<rootDir>/generated/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'] }),
   ],
 };
 

@@ -1,21 +1,37 @@
 import { relative } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../harness/config';
+import { runCommand } from '../harness/run-command';
 import { generate } from './pipeline';
 import { SpecError } from './spec-error';
 
 /**
- * `npm run generate [-- --check]`. Exit codes: 0 done (or up to date), 1 `--check` found stale
- * files, 2 a bad config or spec (file + JSON pointer printed; nothing written).
+ * `contract-harness generate [--check]` (`npm run generate`). Exit codes: 0 done (or up to
+ * date), 1 `--check` found stale files, 2 a bad config, spec or flag (file + JSON pointer
+ * printed; nothing written), 3 a crash.
  */
-async function main(argv: string[]): Promise<number> {
-  const program = new Command()
-    .name('generate')
+export function generateCommand(): Command {
+  return new Command('generate')
     .description('Generate typed clients, manifests and baseline tests from the OpenAPI documents named in the harness config')
     .option('--check', 'write nothing; exit 1 when generated files are stale')
     .option('--quiet', 'print only problems')
-    .parse(argv);
-  const opts = program.opts<{ check?: boolean; quiet?: boolean }>();
+    .showHelpAfterError()
+    .action(async (opts: GenerateCliOptions) => {
+      try {
+        process.exitCode = await runGenerate(opts);
+      } catch (err) {
+        process.stderr.write(`generate crashed: ${(err as Error).stack ?? String(err)}\n`);
+        process.exitCode = 3;
+      }
+    });
+}
+
+interface GenerateCliOptions {
+  check?: boolean;
+  quiet?: boolean;
+}
+
+async function runGenerate(opts: GenerateCliOptions): Promise<number> {
   const log = (line: string) => {
     if (!opts.quiet) process.stdout.write(`${line}\n`);
   };
@@ -58,12 +74,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`generate crashed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 3;
-  },
-);
+if (require.main === module) void runCommand(generateCommand());

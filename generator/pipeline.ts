@@ -1,4 +1,4 @@
-import { basename, join, relative, resolve, sep, posix } from 'node:path';
+import { basename, join, relative, sep, posix } from 'node:path';
 import type { ResolvedConfig } from '../harness/config';
 import { emitServiceFiles, type EmittedFile } from './emit/emit-service';
 import { generateTypes, hashTypesInput, reuseTypes } from './emit/generate-types';
@@ -16,8 +16,6 @@ export interface GenerateOptions {
   /** Produce the files in memory only (golden tests). */
   dryRun?: boolean;
   log?: (line: string) => void;
-  /** Folder of harness/runtime; default: the one beside this generator. */
-  runtimeDir?: string;
 }
 
 export interface GenerateResult {
@@ -36,7 +34,6 @@ export interface GenerateResult {
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const { config } = options;
   const log = options.log ?? (() => undefined);
-  const runtimeDir = options.runtimeDir ?? resolve(__dirname, '..', 'harness', 'runtime');
   const timings: Record<string, number> = {};
   const timed = async <T>(stage: string, fn: () => T | Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -62,8 +59,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         service: svc.name,
         bindings: svc.bindings,
         hasEmptyInstance: config.sandbox !== false || svc.emptyBaseUrl !== undefined,
-        serviceDir: join(config.outDir, svc.name),
-        runtimeDir,
         specLabel,
         ...(svc.expect ? { expectations: { entries: svc.expect, origin: `${basename(config.file)} services[${i}].expect` } } : {}),
       }),

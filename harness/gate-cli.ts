@@ -1,20 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { Command } from 'commander';
-import { ConfigError, configPath, loadConfig } from './config';
-import type { ResolvedConfig } from './config-types';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from './config';
 import { clearRecordedCalls } from './jest/global-setup';
 import type { TestSummary } from './jest/coverage-reporter';
-import { REPO_ROOT, removeStaleStateDirs, startSandbox, type RunningSandbox } from './jest/sandbox-process';
+import { buildJestCommand } from './jest/jest-command';
+import { removeStaleStateDirs, startSandbox, type RunningSandbox } from './jest/sandbox-process';
+import { ownScriptCommand } from './package-paths';
+import { runCommand } from './run-command';
 import { describeDeadServices, readSandboxStatus, resolveCallsDir } from './endpoints';
 import { formatReportsLine, formatSlowestLines, writeReports, type ReportsSummary } from './report/write-reports';
 import { escapeHtml } from './report/render-coverage-html';
 
 /**
- * `npm run gate`: generate, sandbox up, the suites under Jest, reports, teardown; each stage
+ * `contract-harness gate` (`npm run gate`): generate, sandbox up, the suites under Jest, reports, teardown; each stage
  * timed, one summary line at the end; exit 1 when a test failed or a stage broke, 2 on a
- * config error. The gate owns the sandbox and hands it to Jest through HARNESS_ENDPOINTS, so
+ * config error. Children run in the project root (the config file's folder). The gate owns the sandbox and hands it to Jest through HARNESS_ENDPOINTS, so
  * the suites' global setup does not start a second one (contract 3).
  */
 
@@ -46,10 +48,10 @@ async function timeStage<T>(name: string, run: () => Promise<T>, detail?: () => 
 let activeChild: ChildProcess | undefined;
 let sandbox: RunningSandbox | undefined;
 
-function runChild(argv: string[], env: NodeJS.ProcessEnv, prefix?: string): Promise<number> {
+function runChild(argv: string[], cwd: string, env: NodeJS.ProcessEnv, prefix?: string): Promise<number> {
   const [cmd, ...args] = argv as [string, ...string[]];
   return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: prefix ? ['ignore', 'pipe', 'pipe'] : ['ignore', 2, 2] });
+    const child = spawn(cmd, args, { cwd, env, stdio: prefix ? ['ignore', 'pipe', 'pipe'] : ['ignore', 2, 2] });
     activeChild = child;
     if (prefix) {
       for (const stream of [child.stdout, child.stderr]) {
@@ -76,14 +78,6 @@ export function parseSandboxTiming(line: string): { stage: string; ms: number } 
   if (!m) return undefined;
   const value = Number(m[2]);
   return { stage: (m[1] as string).toLowerCase().replace('migrations', 'migrate'), ms: m[3] === 's' ? value * 1000 : value };
-}
-
-/** Jest roots and test files: the config's outDir, plus tests/ when the config is the repository's own. */
-export function buildJestArgs(config: Pick<ResolvedConfig, 'outDir' | 'file'>, defaultConfigFile: string): string[] {
-  const dirs = [config.outDir];
-  if (resolve(config.file) === resolve(defaultConfigFile)) dirs.push(join(REPO_ROOT, 'tests'));
-  const present = dirs.filter((d) => existsSync(d));
-  return ['--selectProjects', 'suites', ...present.flatMap((d) => ['--roots', d]), ...present.flatMap((d) => ['--testMatch', `${d}/**/*.test.ts`])];
 }
 
 function readTestSummary(file: string): TestSummary | undefined {
@@ -121,24 +115,23 @@ function watchSandbox(statusFile: string | undefined): { stop(): void } {
   return { stop: () => clearInterval(timer) };
 }
 
-interface GateOptions {
+export interface GateOptions {
   failFast: boolean;
   generate: boolean;
-  sandboxTimeout: string;
+  sandboxTimeout: number;
 }
 
 async function runGate(options: GateOptions): Promise<number> {
   const wallStart = performance.now();
   const config = loadConfig();
-  const node = process.execPath;
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // children run in the repository root: a relative HARNESS_CONFIG must still name the same file
-  if (env.HARNESS_CONFIG) env.HARNESS_CONFIG = config.file;
+  const root = config.rootDir;
+  // children run in the project root, and read the very config file this run found
+  const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: config.file };
   log(`[gate] config ${relative(process.cwd(), config.file) || config.file}: ${config.services.map((s) => s.name).join(', ')}${config.sandbox ? '' : ' (sandbox: false)'}`);
   stopOnSignals();
 
   if (options.generate) {
-    const code = await timeStage('generate', () => runChild([node, '--import', 'tsx', join(REPO_ROOT, 'generator', 'cli.ts')], env, '  generate | '));
+    const code = await timeStage('generate', () => runChild(ownScriptCommand('generator/cli'), root, env, '  generate | '));
     if (code !== 0) {
       process.stdout.write(`gate FAILED: generate exited with code ${code}\n`);
       return code === 2 ? 2 : 1; // 2: a bad config or spec, as generate itself says
@@ -151,14 +144,15 @@ async function runGate(options: GateOptions): Promise<number> {
   let aborted = '';
   try {
     if (config.sandbox && !env.HARNESS_ENDPOINTS) {
-      removeStaleStateDirs(join(REPO_ROOT, '.sandbox'));
+      removeStaleStateDirs(join(root, '.sandbox'));
       const timings: Stage[] = [];
       sandbox = await timeStage(
         'sandbox up',
         () =>
           startSandbox({
-            stateDir: join(REPO_ROOT, '.sandbox', `gate-${process.pid}`),
-            timeoutMs: Number(options.sandboxTimeout),
+            stateDir: join(root, '.sandbox', `gate-${process.pid}`),
+            cwd: root,
+            timeoutMs: options.sandboxTimeout,
             onLine: (line) => {
               log(`  sandbox | ${line}`);
               const t = parseSandboxTiming(line);
@@ -184,10 +178,10 @@ async function runGate(options: GateOptions): Promise<number> {
     const junitFile = join(config.reportsDir, 'junit.xml');
     rmSync(summaryFile, { force: true });
     rmSync(junitFile, { force: true });
-    const jest = [node, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning', join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js')];
+    const jest = buildJestCommand(config);
     const watcher = options.failFast ? watchSandbox(env.HARNESS_SANDBOX_STATUS) : undefined;
     try {
-      jestCode = await timeStage('tests', () => runChild([...jest, ...buildJestArgs(config, configPath({}))], env));
+      jestCode = await timeStage('tests', () => runChild(jest.argv, jest.cwd, env));
     } finally {
       watcher?.stop();
     }
@@ -253,12 +247,14 @@ function writeStageTimings(reportsDir: string, value: { passed: boolean; wallMs:
   writeFileSync(join(reportsDir, 'gate-stages.json'), `${JSON.stringify(value, null, 2)}\n`);
 }
 
-if (require.main === module) {
-  const program = new Command('gate')
+/** The `gate` command; `contract-harness gate` and this file run alone share it. */
+export function gateCommand(): Command {
+  return new Command('gate')
     .description('Generate, bring up the sandbox, run every suite, write the reports, tear down')
-    .option('--no-generate', 'skip the generate stage (use generated/ as it is)')
+    .option('--no-generate', 'skip the generate stage (use the generated files as they are)')
     .option('--no-fail-fast', 'keep running the tests when a service of the sandbox dies')
-    .option('--sandbox-timeout <ms>', 'how long the sandbox may take to be healthy', '90000')
+    .option('--sandbox-timeout <ms>', 'how long the sandbox may take to be healthy', parseMs, 90_000)
+    .showHelpAfterError()
     .action(async (opts: GateOptions) => {
       try {
         process.exitCode = await runGate(opts);
@@ -271,5 +267,13 @@ if (require.main === module) {
         throw err;
       }
     });
-  void program.parseAsync(process.argv);
 }
+
+/** A duration flag: a positive whole number of milliseconds, or commander's usage error (exit 2 via the CLI's exitOverride). */
+export function parseMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('a positive number of milliseconds');
+  return n;
+}
+
+if (require.main === module) void runCommand(gateCommand());

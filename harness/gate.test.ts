@@ -4,7 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildJestArgs, parseSandboxTiming } from './gate-cli';
+import { parseSandboxTiming } from './gate-cli';
+import { buildJestArgs, buildJestCommand, findJestConfig } from './jest/jest-command';
+import { ownScriptCommand } from './package-paths';
 import type { CoverageReport } from './report/report-types';
 
 const REPO = resolve(__dirname, '..');
@@ -20,11 +22,27 @@ describe('gate helpers', () => {
     expect(parseSandboxTiming(line)).toEqual(want);
   });
 
-  it('runs tests/ only with the repository config, and the outDir of any config', () => {
-    const own = buildJestArgs({ outDir: join(REPO, 'harness'), file: join(REPO, 'harness.config.ts') }, join(REPO, 'harness.config.ts'));
-    expect(own).toEqual(expect.arrayContaining(['--selectProjects', 'suites', '--testMatch', `${join(REPO, 'harness')}/**/*.test.ts`]));
-    const other = buildJestArgs({ outDir: join(REPO, 'harness'), file: '/elsewhere/h.json' }, join(REPO, 'harness.config.ts'));
-    expect(other.filter((a) => a.includes(`${REPO}/tests`))).toEqual([]);
+  it("runs the config's outDir and the tests/ folder beside the config, whichever exist", () => {
+    const own = buildJestArgs({ outDir: join(REPO, 'generated'), rootDir: REPO });
+    expect(own).toEqual(['--selectProjects', 'suites', '--roots', join(REPO, 'generated'), '--roots', join(REPO, 'tests'), '--testMatch', `${join(REPO, 'generated')}/**/*.test.ts`, '--testMatch', `${join(REPO, 'tests')}/**/*.test.ts`]);
+    const other = buildJestArgs({ outDir: join(REPO, 'harness'), rootDir: join(REPO, 'examples', 'third-party') });
+    expect(other).toEqual(['--selectProjects', 'suites', '--roots', join(REPO, 'harness'), '--testMatch', `${join(REPO, 'harness')}/**/*.test.ts`]);
+  });
+
+  it("uses the project's Jest config, found as Jest finds it, else the package's", () => {
+    expect(findJestConfig(join(REPO, 'examples', 'third-party'))).toBe(join(REPO, 'jest.config.ts'));
+    const dir = mkdtempSync(join(tmpdir(), 'harness-jest-config-'));
+    try {
+      expect(findJestConfig(dir)).toBeUndefined();
+      const command = buildJestCommand({ outDir: join(dir, 'gen'), rootDir: dir });
+      expect(command.cwd).toBe(dir);
+      const config = JSON.parse(command.argv[command.argv.indexOf('--config') + 1] as string) as { rootDir: string; projects: { displayName: string; globalSetup: string }[] };
+      expect(config).toMatchObject({ rootDir: dir, projects: [{ displayName: 'suites', globalSetup: join(REPO, 'harness', 'jest', 'global-setup.ts') }] });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', jest: { testMatch: [] } }));
+      expect(findJestConfig(dir)).toBe(join(dir, 'package.json'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -83,7 +101,7 @@ describe('gate with a sandbox that loses a service mid-run', () => {
       mkdirSync(join(dir, 'gen', 'fake'), { recursive: true });
       copyFileSync(join(__dirname, 'jest', 'fixtures', 'slow-suite.ts'), join(dir, 'gen', 'fake', 'slow.test.ts'));
       writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: {}, services: [{ name: 'fake', spec: 'fake.yaml', start: { command: ['node', 'fake.js'] } }] }));
-      const fake = [process.execPath, '--import', 'tsx', join(__dirname, 'jest', 'fixtures', 'fake-sandbox.ts'), '--state-dir', '{stateDir}', '--die-after', '1500'];
+      const fake = [...ownScriptCommand('harness/jest/fixtures/fake-sandbox'), '--state-dir', '{stateDir}', '--die-after', '1500'];
       const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify(fake) };
       for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
       const started = Date.now();

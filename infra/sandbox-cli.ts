@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox`: bring up Postgres, the migrated and seeded databases and every configured
+ * `contract-harness sandbox` (`npm run sandbox`): bring up Postgres, the migrated and seeded databases and every configured
  * service (seeded and empty instance), print each stage with its time, write
  * `<state-dir>/endpoints.json` once all are healthy, and run until SIGINT/SIGTERM (or, with
  * `--exit-on-stdin-close`, until stdin closes: a parent holding the pipe takes us down with it
@@ -12,8 +12,9 @@
  * 2 configuration error.
  */
 import { join, resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../harness/config';
+import { runCommand } from '../harness/run-command';
 import { SandboxBusyError } from './sandbox-state';
 import { conventionalLaunch, startSandbox, type Sandbox, type ServiceLaunch, type StageTiming } from './sandbox';
 
@@ -50,23 +51,41 @@ function customLaunches(config: ResolvedConfig, json: string): ServiceLaunch[] {
   return config.services.map((svc) => conventionalLaunch(svc.name, (argv as string[]).map((a) => a.replaceAll('{name}', svc.name)), config.rootDir));
 }
 
-async function main(argv: string[]): Promise<number> {
-  const program = new Command('sandbox')
+/** A duration flag in milliseconds: a whole number >= 0, else a usage error (exit 2). */
+function parseMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number of milliseconds');
+  return n;
+}
+
+/** The `sandbox` command; `contract-harness sandbox` and this file run alone share it. */
+export function sandboxCommand(): Command {
+  return new Command('sandbox')
     .description('Run Postgres and every configured service (seeded and empty instance) until interrupted')
-    .option('--state-dir <dir>', 'folder for endpoints.json, status.json and Postgres data (default: .sandbox beside the config)')
+    .option('--state-dir <dir>', 'folder for endpoints.json, status.json and Postgres data (default: .sandbox beside the harness config)')
     .option('--logs-dir <dir>', 'service logs (<svc>-<phase>.log); default <reportsDir>/logs')
     .addOption(new Option('--database-url <url>', 'use this Postgres server (admin URL) instead of an embedded one').env('DATABASE_URL'))
-    .option('--ready-timeout <ms>', 'per instance, from spawn to healthy (default: the config\'s sandbox.readyTimeoutMs, 60000)', (v) => Number.parseInt(v, 10))
-    .option('--stop-grace <ms>', 'SIGTERM -> SIGKILL grace for services', (v) => Number.parseInt(v, 10), 5_000)
+    .option('--ready-timeout <ms>', "per instance, from spawn to healthy (default: the config's sandbox.readyTimeoutMs, 60000)", parseMs)
+    .option('--stop-grace <ms>', 'SIGTERM -> SIGKILL grace for services', parseMs, 5_000)
     .option('--exit-on-stdin-close', 'stop when stdin closes (for a parent process that holds the pipe)')
     .option('--no-spawn-early', 'spawn the services only once their databases exist (default: before Postgres, to overlap)')
     .addOption(
-      new Option('--service-command <json>', 'argv (JSON array) run for every service instead of services/<svc>/main.ts; {name} is replaced').hideHelp(),
+      new Option('--service-command <json>', 'argv (JSON array) run for every service instead of its own; {name} is replaced').hideHelp(),
     )
-    .showHelpAfterError();
-  program.parse(argv);
-  const opts = program.opts<CliOptions>();
+    .showHelpAfterError()
+    .action(async (opts: CliOptions) => {
+      let code: number;
+      try {
+        code = await runSandbox(opts);
+      } catch (e) {
+        err(`sandbox: ${(e as Error)?.stack ?? String(e)}`);
+        code = 1;
+      }
+      process.exit(code);
+    });
+}
 
+async function runSandbox(opts: CliOptions): Promise<number> {
   // A stop requested during the start aborts it; after the start it stops the sandbox.
   const abort = new AbortController();
   let sandbox: Sandbox | undefined;
@@ -133,10 +152,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    err(`sandbox: ${(e as Error)?.stack ?? String(e)}`);
-    process.exit(1);
-  },
-);
+if (require.main === module) void runCommand(sandboxCommand());

@@ -20,10 +20,10 @@ import { fails, ok } from './support/http';
 
 const fx = useFixtures();
 
-const overview = async (ticker: string) => ok(query, await query.seeded.GET('/companies/{ticker}/overview', { params: { path: { ticker } } }), 200);
-const portfolio = async (userId: string) => ok(query, await query.seeded.GET('/portfolio/{userId}/summary', { params: { path: { userId } } }), 200);
+const overview = async (ticker: string) => ok(await query.seeded.GET('/companies/{ticker}/overview', { params: { path: { ticker } } }), 200);
+const portfolio = async (userId: string) => ok(await query.seeded.GET('/portfolio/{userId}/summary', { params: { path: { userId } } }), 200);
 const evaluate = async (ticker: string, quantity = 10, price = 100, side: 'BUY' | 'SELL' = 'BUY') =>
-  ok(risk, await risk.seeded.POST('/evaluations', { body: { ticker, side, quantity, price } }), 200);
+  ok(await risk.seeded.POST('/evaluations', { body: { ticker, side, quantity, price } }), 200);
 
 describe('registry -> query', () => {
   test('a company created in the registry appears in the query overview, with empty parts', async () => {
@@ -45,13 +45,13 @@ describe('registry -> query', () => {
     const strong = await fx.company();
     const weak = await fx.company();
     const path = { companyId: c.id };
-    for (const alias of ['Zeta', 'Alpha']) ok(registry, await registry.seeded.POST('/companies/{companyId}/aliases', { params: { path }, body: { alias } }), 201);
+    for (const alias of ['Zeta', 'Alpha']) ok(await registry.seeded.POST('/companies/{companyId}/aliases', { params: { path }, body: { alias } }), 201);
     for (const [kind, n] of [['NEWS', 1], ['FILING', 2]] as const) {
-      ok(registry, await registry.seeded.POST('/companies/{companyId}/sources', { params: { path }, body: { kind, url: `https://x.example.com/${c.ticker}/${kind}/${n}` } }), 201);
+      ok(await registry.seeded.POST('/companies/{companyId}/sources', { params: { path }, body: { kind, url: `https://x.example.com/${c.ticker}/${kind}/${n}` } }), 201);
     }
-    ok(registry, await registry.seeded.POST('/companies/{companyId}/sources', { params: { path }, body: { kind: 'FILING', url: `https://x.example.com/${c.ticker}/second` } }), 201);
-    ok(registry, await registry.seeded.POST('/companies/{companyId}/competitors', { params: { path }, body: { competitorId: weak.id, strength: 0.2 } }), 201);
-    ok(registry, await registry.seeded.POST('/companies/{companyId}/competitors', { params: { path }, body: { competitorId: strong.id, strength: 0.9 } }), 201);
+    ok(await registry.seeded.POST('/companies/{companyId}/sources', { params: { path }, body: { kind: 'FILING', url: `https://x.example.com/${c.ticker}/second` } }), 201);
+    ok(await registry.seeded.POST('/companies/{companyId}/competitors', { params: { path }, body: { competitorId: weak.id, strength: 0.2 } }), 201);
+    ok(await registry.seeded.POST('/companies/{companyId}/competitors', { params: { path }, body: { competitorId: strong.id, strength: 0.9 } }), 201);
 
     await eventually(async () => {
       const got = await overview(c.ticker);
@@ -59,7 +59,7 @@ describe('registry -> query', () => {
       expect(got.sourceCounts).toEqual({ NEWS: 1, FILING: 2, SOCIAL: 0, RSS: 0 });
       expect(got.competitors).toEqual([strong.ticker, weak.ticker]);
     });
-    const view = ok(query, await query.seeded.GET('/companies/{ticker}/competitors', { params: { path: { ticker: c.ticker } } }), 200);
+    const view = ok(await query.seeded.GET('/companies/{ticker}/competitors', { params: { path: { ticker: c.ticker } } }), 200);
     expect(view).toStrictEqual([
       { companyId: strong.id, ticker: strong.ticker, name: strong.name, strength: 0.9, latestRecommendation: null },
       { companyId: weak.id, ticker: weak.ticker, name: weak.name, strength: 0.2, latestRecommendation: null },
@@ -68,10 +68,10 @@ describe('registry -> query', () => {
 
   test('an update in the registry shows in the overview; a delete makes it a 404', async () => {
     const c = await fx.company();
-    ok(registry, await registry.seeded.PATCH('/companies/{companyId}', { params: { path: { companyId: c.id } }, body: { isActive: false, name: 'Renamed Cross' } }), 200);
+    ok(await registry.seeded.PATCH('/companies/{companyId}', { params: { path: { companyId: c.id } }, body: { isActive: false, name: 'Renamed Cross' } }), 200);
     await eventually(async () => expect((await overview(c.ticker)).company).toStrictEqual({ ...c, isActive: false, name: 'Renamed Cross' }));
-    ok(registry, await registry.seeded.DELETE('/companies/{companyId}', { params: { path: { companyId: c.id } } }), 204);
-    await eventually(async () => fails(query, await query.seeded.GET('/companies/{ticker}/overview', { params: { path: { ticker: c.ticker } } }), 404));
+    ok(await registry.seeded.DELETE('/companies/{companyId}', { params: { path: { companyId: c.id } } }), 204);
+    await eventually(async () => fails(await query.seeded.GET('/companies/{ticker}/overview', { params: { path: { ticker: c.ticker } } }), 404));
   });
 });
 
@@ -80,7 +80,7 @@ describe('risk -> query', () => {
     const c = await fx.company();
     const lockout = await fx.lockout({ ticker: c.ticker });
     await eventually(async () => expect((await overview(c.ticker)).activeLockout).toBe(true));
-    ok(risk, await risk.seeded.DELETE('/lockouts/{lockoutId}', { params: { path: { lockoutId: lockout.id } } }), 204);
+    ok(await risk.seeded.DELETE('/lockouts/{lockoutId}', { params: { path: { lockoutId: lockout.id } } }), 204);
     await eventually(async () => expect((await overview(c.ticker)).activeLockout).toBe(false));
   });
 
@@ -96,7 +96,7 @@ describe('trading -> query', () => {
   test('a fill in trading shows in the portfolio: running runs, cash, positions at the last price, equity', async () => {
     const { ticker } = await fx.price(40);
     const run = await fx.run({ initialCash: 1_000 });
-    ok(trading, await trading.seeded.POST('/runs/{runId}/orders', { params: { path: { runId: run.id } }, body: { ticker, side: 'BUY', orderType: 'MARKET', quantity: 5 } }), 201);
+    ok(await trading.seeded.POST('/runs/{runId}/orders', { params: { path: { runId: run.id } }, body: { ticker, side: 'BUY', orderType: 'MARKET', quantity: 5 } }), 201);
     const want = {
       userId: run.userId,
       runningRuns: 1,
@@ -107,7 +107,7 @@ describe('trading -> query', () => {
     };
     await eventually(async () => expect(await portfolio(run.userId)).toStrictEqual(want));
 
-    ok(trading, await trading.seeded.PUT('/market-prices/{ticker}', { params: { path: { ticker } }, body: { price: 45.5 } }), 200);
+    ok(await trading.seeded.PUT('/market-prices/{ticker}', { params: { path: { ticker } }, body: { price: 45.5 } }), 200);
     await eventually(async () =>
       expect(await portfolio(run.userId)).toStrictEqual({
         ...want,
@@ -121,8 +121,8 @@ describe('trading -> query', () => {
   test('stopping the run in trading: its cash leaves the portfolio, its position stays with runStatus STOPPED', async () => {
     const { ticker } = await fx.price(10);
     const run = await fx.run({ initialCash: 500 });
-    ok(trading, await trading.seeded.POST('/runs/{runId}/orders', { params: { path: { runId: run.id } }, body: { ticker, side: 'BUY', orderType: 'MARKET', quantity: 3 } }), 201);
-    ok(trading, await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 200);
+    ok(await trading.seeded.POST('/runs/{runId}/orders', { params: { path: { runId: run.id } }, body: { ticker, side: 'BUY', orderType: 'MARKET', quantity: 3 } }), 201);
+    ok(await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 200);
     await eventually(async () =>
       expect(await portfolio(run.userId)).toStrictEqual({
         userId: run.userId,
@@ -138,7 +138,7 @@ describe('trading -> query', () => {
   test('a trader created in trading has an empty portfolio; an unknown trader is a 404', async () => {
     const t = await fx.trader();
     expect(await eventually(() => portfolio(t.id))).toStrictEqual({ userId: t.id, runningRuns: 0, cash: 0, marketValue: 0, equity: 0, positions: [] });
-    fails(query, await query.seeded.GET('/portfolio/{userId}/summary', { params: { path: { userId: 'ffffffff-ffff-4fff-bfff-fffffffffff9' } } }), 404);
+    fails(await query.seeded.GET('/portfolio/{userId}/summary', { params: { path: { userId: 'ffffffff-ffff-4fff-bfff-fffffffffff9' } } }), 404);
   });
 });
 
@@ -150,7 +150,7 @@ describe('risk evaluation sees registry and risk state', () => {
 
   test('an order for a company the registry marks inactive is rejected (INACTIVE_SYMBOL)', async () => {
     const c = await fx.company();
-    ok(registry, await registry.seeded.PATCH('/companies/{companyId}', { params: { path: { companyId: c.id } }, body: { isActive: false } }), 200);
+    ok(await registry.seeded.PATCH('/companies/{companyId}', { params: { path: { companyId: c.id } }, body: { isActive: false } }), 200);
     const got = await eventually(async () => {
       const e = await evaluate(c.ticker);
       expect(e.decision).toBe('REJECT');
@@ -172,7 +172,7 @@ describe('risk evaluation sees registry and risk state', () => {
     const locked = await evaluate(c.ticker);
     expect(locked.decision).toBe('REJECT');
     expect(locked.reasons).toEqual([{ code: 'SYMBOL_LOCKED', message: expect.stringContaining('cross-service blackout') }]);
-    ok(risk, await risk.seeded.DELETE('/lockouts/{lockoutId}', { params: { path: { lockoutId: lockout.id } } }), 204);
+    ok(await risk.seeded.DELETE('/lockouts/{lockoutId}', { params: { path: { lockoutId: lockout.id } } }), 204);
     expect((await evaluate(c.ticker)).decision).toBe('APPROVE');
     const seeded = await evaluate('TSLA'); // LOCKOUT_ACTIVE, read only
     expect(seeded.reasons.map((r) => r.code)).toEqual(['SYMBOL_LOCKED']);
@@ -191,11 +191,11 @@ describe('risk evaluation sees registry and risk state', () => {
     expect((await big()).decision).toBe('REQUIRES_APPROVAL');
     const approval = await fx.approval({ ticker: c.ticker, side: 'BUY', quantity: 3_000 });
     expect((await big()).decision).toBe('REQUIRES_APPROVAL'); // PENDING does not count
-    ok(risk, await risk.seeded.POST('/approvals/{approvalId}/approve', { params: { path: { approvalId: approval.id } }, body: { decidedBy: 'desk-head' } }), 200);
+    ok(await risk.seeded.POST('/approvals/{approvalId}/approve', { params: { path: { approvalId: approval.id } }, body: { decidedBy: 'desk-head' } }), 200);
     const covered = await big();
     expect([covered.decision, covered.approvalId, covered.reasons.map((r) => r.code)]).toEqual(['APPROVE', approval.id, ['APPROVAL_ON_FILE']]);
     expect((await evaluate(c.ticker, 3_000, 100, 'SELL')).decision).toBe('REQUIRES_APPROVAL'); // the approval is for BUY
-    ok(risk, await risk.seeded.POST('/approvals/{approvalId}/expire', { params: { path: { approvalId: approval.id } } }), 200);
+    ok(await risk.seeded.POST('/approvals/{approvalId}/expire', { params: { path: { approvalId: approval.id } } }), 200);
     expect((await big()).decision).toBe('REQUIRES_APPROVAL');
   });
 });

@@ -27,7 +27,7 @@ const fx = useFixtures();
 
 const tick = (runId: string, at: string, prices: Record<string, number>) =>
   trading.seeded.POST('/runs/{runId}/ticks', { params: { path: { runId } }, body: { logicalTime: at, prices } });
-const runCash = async (runId: string) => ok(trading, await trading.seeded.GET('/runs/{runId}', { params: { path: { runId } } }), 200).cash;
+const runCash = async (runId: string) => ok(await trading.seeded.GET('/runs/{runId}', { params: { path: { runId } } }), 200).cash;
 
 /**
  * Give a session back with no transaction left open: a failed assertion mid-transaction must not
@@ -50,42 +50,42 @@ async function waitUntilBlockedBy(holder: PoolClient | Client): Promise<void> {
 describe('rejected writes leave no rows', () => {
   test('registry: invalid, duplicate and dangling writes are refused and write nothing', async () => {
     const ticker = uniqueTicker();
-    fails(registry, await registry.seeded.POST('/companies', { body: { ticker, name: 'Bad Exchange', sector: 'X', exchange: 'NYSE2' as 'NYSE', isActive: true } }), 422);
-    fails(registry, await registry.seeded.POST('/companies', { body: { ticker: ticker.toLowerCase(), name: 'Bad Ticker', sector: 'X', exchange: 'NYSE', isActive: true } }), 422);
+    fails(await registry.seeded.POST('/companies', { body: { ticker, name: 'Bad Exchange', sector: 'X', exchange: 'NYSE2' as 'NYSE', isActive: true } }), 422);
+    fails(await registry.seeded.POST('/companies', { body: { ticker: ticker.toLowerCase(), name: 'Bad Ticker', sector: 'X', exchange: 'NYSE', isActive: true } }), 422);
     expect(await count('companies', 'upper(ticker) = $1', [ticker])).toBe(0);
     const ghost = 'ffffffff-ffff-4fff-bfff-fffffffffff8';
-    fails(registry, await registry.seeded.POST('/companies/{companyId}/aliases', { params: { path: { companyId: ghost } }, body: { alias: 'nobody' } }), 404);
+    fails(await registry.seeded.POST('/companies/{companyId}/aliases', { params: { path: { companyId: ghost } }, body: { alias: 'nobody' } }), 404);
     expect(await count('company_aliases', 'company_id = $1', [ghost])).toBe(0);
     const c = await fx.company();
-    fails(registry, await registry.seeded.POST('/companies/{companyId}/sources', { params: { path: { companyId: c.id } }, body: { kind: 'RSS', url: 'ftp://not-http' } }), 422);
-    fails(registry, await registry.seeded.PATCH('/companies/{companyId}', { params: { path: { companyId: c.id } }, body: { name: '' } }), 422);
+    fails(await registry.seeded.POST('/companies/{companyId}/sources', { params: { path: { companyId: c.id } }, body: { kind: 'RSS', url: 'ftp://not-http' } }), 422);
+    fails(await registry.seeded.PATCH('/companies/{companyId}', { params: { path: { companyId: c.id } }, body: { name: '' } }), 422);
     expect(await count('sources', 'company_id = $1', [c.id])).toBe(0);
-    expect(ok(registry, await registry.seeded.GET('/companies/{companyId}', { params: { path: { companyId: c.id } } }), 200)).toStrictEqual(c);
+    expect(ok(await registry.seeded.GET('/companies/{companyId}', { params: { path: { companyId: c.id } } }), 200)).toStrictEqual(c);
   });
 
   test('risk: invalid approvals and lockouts write nothing', async () => {
     const requestedBy = unique('nobody');
-    fails(risk, await risk.seeded.POST('/approvals', { body: { ticker: 'AAPL', side: 'BUY', quantity: 0, requestedBy, expiresAt: '2099-01-01T00:00:00Z' } }), 422);
-    fails(risk, await risk.seeded.POST('/approvals', { body: { ticker: 'AAPL', side: 'BUY', quantity: 5, requestedBy, expiresAt: '2020-01-01T00:00:00Z' } }), 400);
+    fails(await risk.seeded.POST('/approvals', { body: { ticker: 'AAPL', side: 'BUY', quantity: 0, requestedBy, expiresAt: '2099-01-01T00:00:00Z' } }), 422);
+    fails(await risk.seeded.POST('/approvals', { body: { ticker: 'AAPL', side: 'BUY', quantity: 5, requestedBy, expiresAt: '2020-01-01T00:00:00Z' } }), 400);
     expect(await count('operator_approvals', 'requested_by = $1', [requestedBy])).toBe(0);
     const reason = unique('reason');
-    fails(risk, await risk.seeded.POST('/lockouts', { body: { ticker: 'aapl', reason, startsAt: '2030-01-01T00:00:00Z', endsAt: '2031-01-01T00:00:00Z' } }), 422);
-    fails(risk, await risk.seeded.POST('/lockouts', { body: { ticker: 'AAPL', reason, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-01T00:00:00Z' } }), 400);
+    fails(await risk.seeded.POST('/lockouts', { body: { ticker: 'aapl', reason, startsAt: '2030-01-01T00:00:00Z', endsAt: '2031-01-01T00:00:00Z' } }), 422);
+    fails(await risk.seeded.POST('/lockouts', { body: { ticker: 'AAPL', reason, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-01T00:00:00Z' } }), 400);
     expect(await count('symbol_lockouts', 'reason = $1', [reason])).toBe(0);
   });
 
   test('trading: invalid runs, ticks and notifications write nothing', async () => {
     const t = await fx.trader();
-    fails(trading, await trading.seeded.POST('/runs', { body: { userId: t.id, strategy: 'x', initialCash: 0 } }), 422);
-    fails(trading, await trading.seeded.POST('/runs', { body: { userId: t.id, strategy: '', initialCash: 10 } }), 422);
+    fails(await trading.seeded.POST('/runs', { body: { userId: t.id, strategy: 'x', initialCash: 0 } }), 422);
+    fails(await trading.seeded.POST('/runs', { body: { userId: t.id, strategy: '', initialCash: 10 } }), 422);
     expect(await count('strategy_runs', 'user_id = $1', [t.id])).toBe(0);
     const run = await fx.run({ userId: t.id });
-    fails(trading, await tick(run.id, logicalTime(1), { AAPL: 0 }), 422);
-    fails(trading, await tick(run.id, logicalTime(1), {}), 422);
-    fails(trading, await tick(run.id, 'yesterday', { AAPL: 10 }), 422);
+    fails(await tick(run.id, logicalTime(1), { AAPL: 0 }), 422);
+    fails(await tick(run.id, logicalTime(1), {}), 422);
+    fails(await tick(run.id, 'yesterday', { AAPL: 10 }), 422);
     expect(await runRowCounts(run.id)).toEqual({ engine_ticks: 0, orders: 0, trades: 0, positions: 0, decisions: 0 });
-    fails(trading, await trading.seeded.POST('/notifications', { body: { userId: t.id, channel: 'PIGEON' as 'EMAIL', message: 'x' } }), 422);
-    fails(trading, await trading.seeded.POST('/notifications', { body: { userId: t.id, channel: 'EMAIL', message: '' } }), 422);
+    fails(await trading.seeded.POST('/notifications', { body: { userId: t.id, channel: 'PIGEON' as 'EMAIL', message: 'x' } }), 422);
+    fails(await trading.seeded.POST('/notifications', { body: { userId: t.id, channel: 'EMAIL', message: '' } }), 422);
     expect(await count('notifications', 'user_id = $1', [t.id])).toBe(0);
   });
 });
@@ -95,7 +95,7 @@ describe('idempotent retries', () => {
     const run = await fx.run({ initialCash: 1_000 });
     const at = logicalTime(10);
     const prices = { AAA: 150, BBB: 250, CCC: 199.99 };
-    const first = ok(trading, await tick(run.id, at, prices), 201);
+    const first = ok(await tick(run.id, at, prices), 201);
     expect(first.replayed).toBe(false);
     expect(first.decisions.map((d) => [d.ticker, d.action])).toEqual([['AAA', 'BUY'], ['BBB', 'HOLD'], ['CCC', 'BUY']]);
     expect(first.orders.map((o) => [o.ticker, o.status])).toEqual([['AAA', 'FILLED'], ['CCC', 'FILLED']]);
@@ -104,10 +104,10 @@ describe('idempotent retries', () => {
     const cash = await runCash(run.id);
     expect(cash).toBe(1_000 - 150 - 199.99);
 
-    const again = ok(trading, await tick(run.id, at, prices), 200);
+    const again = ok(await tick(run.id, at, prices), 200);
     expect(again).toStrictEqual({ ...first, replayed: true });
     // a replay with other prices is still the first tick's answer: the logical time is the key
-    expect(ok(trading, await tick(run.id, at, { AAA: 1, ZZZ: 2 }), 200)).toStrictEqual({ ...first, replayed: true });
+    expect(ok(await tick(run.id, at, { AAA: 1, ZZZ: 2 }), 200)).toStrictEqual({ ...first, replayed: true });
     expect(await runRowCounts(run.id)).toEqual(counts);
     expect(await runCash(run.id)).toBe(cash);
   });
@@ -143,13 +143,13 @@ describe('idempotent retries', () => {
 
   test('IR-03 retrying a past tick after later ticks, and after the run stopped, replays it and writes nothing', async () => {
     const run = await fx.run({ initialCash: 10_000 });
-    const first = ok(trading, await tick(run.id, logicalTime(30), { AAA: 100 }), 201);
-    ok(trading, await tick(run.id, logicalTime(31), { AAA: 101 }), 201);
+    const first = ok(await tick(run.id, logicalTime(30), { AAA: 100 }), 201);
+    ok(await tick(run.id, logicalTime(31), { AAA: 101 }), 201);
     const counts = await runRowCounts(run.id);
-    expect(ok(trading, await tick(run.id, logicalTime(30), { AAA: 100 }), 200)).toStrictEqual({ ...first, replayed: true });
-    ok(trading, await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 200);
-    expect(ok(trading, await tick(run.id, logicalTime(30), { AAA: 100 }), 200)).toStrictEqual({ ...first, replayed: true });
-    fails(trading, await tick(run.id, logicalTime(32), { AAA: 100 }), 409);
+    expect(ok(await tick(run.id, logicalTime(30), { AAA: 100 }), 200)).toStrictEqual({ ...first, replayed: true });
+    ok(await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 200);
+    expect(ok(await tick(run.id, logicalTime(30), { AAA: 100 }), 200)).toStrictEqual({ ...first, replayed: true });
+    fails(await tick(run.id, logicalTime(32), { AAA: 100 }), 409);
     expect(await runRowCounts(run.id)).toEqual(counts);
   });
 });
@@ -160,8 +160,8 @@ describe('isolation', () => {
     const at = logicalTime(40);
     const prices = { AAA: 120, BBB: 300 };
     const [ra, rb] = await Promise.all([tick(a.id, at, prices), tick(b.id, at, prices)]);
-    ok(trading, ra, 201);
-    ok(trading, rb, 201);
+    ok(ra, 201);
+    ok(rb, 201);
     for (const run of [a, b]) {
       expect(await runRowCounts(run.id)).toEqual({ engine_ticks: 1, orders: 1, trades: 1, positions: 1, decisions: 2 });
       for (const table of ['engine_ticks', 'orders', 'trades', 'positions', 'decisions']) {
@@ -175,15 +175,15 @@ describe('isolation', () => {
   test('MU-02 one trader, two runs in turn: the second run ticks at the same time on its own, the first is untouched', async () => {
     const first = await fx.run({ initialCash: 1_000 });
     const at = logicalTime(50);
-    ok(trading, await tick(first.id, at, { AAA: 100 }), 201);
-    ok(trading, await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: first.id } } }), 200);
+    ok(await tick(first.id, at, { AAA: 100 }), 201);
+    ok(await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: first.id } } }), 200);
     const before = await runRowCounts(first.id);
     const second = await fx.run({ userId: first.userId, initialCash: 1_000 });
-    const r = ok(trading, await tick(second.id, at, { AAA: 100, BBB: 50 }), 201);
+    const r = ok(await tick(second.id, at, { AAA: 100, BBB: 50 }), 201);
     expect(r.replayed).toBe(false);
     expect(await runRowCounts(first.id)).toEqual(before);
     expect(await runRowCounts(second.id)).toEqual({ engine_ticks: 1, orders: 2, trades: 2, positions: 2, decisions: 2 });
-    const decisions = ok(trading, await trading.seeded.GET('/runs/{runId}/decisions', { params: { path: { runId: first.id } } }), 200);
+    const decisions = ok(await trading.seeded.GET('/runs/{runId}/decisions', { params: { path: { runId: first.id } } }), 200);
     expect(decisions.map((d) => d.ticker)).toEqual(['AAA']);
   });
 });
@@ -216,7 +216,7 @@ test('DR-01 two fresh runs fed the same ticks produce identical normalised ledge
   // the two runs tick interleaved, concurrently: the outcome must not depend on timing
   for (const [i, prices] of feed.entries()) {
     const results = await Promise.all(runs.map((r) => tick(r.id, logicalTime(60 + i), prices)));
-    for (const res of results) ok(trading, res, 201);
+    for (const res of results) ok(res, 201);
   }
   const [a, b] = await Promise.all(runs.map((r) => normalisedLedger(r.id)));
   expect(a).toEqual(b);
@@ -250,7 +250,7 @@ describe('concurrency', () => {
         [run.id, run.userId, logicalTime(70)],
       );
       await holder.query('COMMIT');
-      expect(ok(trading, await stopping, 200).status).toBe('STOPPED');
+      expect(ok(await stopping, 200).status).toBe('STOPPED');
     } finally {
       await endSession(holder);
     }
@@ -272,7 +272,7 @@ describe('concurrency', () => {
       await waitUntilBlockedBy(holder);
       await holder.query(`UPDATE strategy_runs SET status = 'STOPPED', stopped_at = now() WHERE id = $1`, [run.id]);
       await holder.query('COMMIT');
-      fails(trading, await ticking, 409);
+      fails(await ticking, 409);
     } finally {
       await endSession(holder);
     }
@@ -287,13 +287,13 @@ describe('concurrency', () => {
           tick(run.id, logicalTime(72), { AAA: 100, BBB: 250 }),
           trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }),
         ]);
-        ok(trading, s, 200);
+        ok(s, 200);
         const counts = await runRowCounts(run.id);
         if (t.response.status === 201) {
-          ok(trading, t, 201);
+          ok(t, 201);
           expect(counts).toEqual({ engine_ticks: 1, orders: 1, trades: 1, positions: 1, decisions: 2 });
         } else {
-          fails(trading, t, 409);
+          fails(t, 409);
           expect(counts).toEqual({ engine_ticks: 0, orders: 0, trades: 0, positions: 0, decisions: 0 });
         }
         expect(await count('strategy_runs', `id = $1 AND status = 'STOPPED'`, [run.id])).toBe(1);
@@ -306,7 +306,7 @@ describe('concurrency', () => {
     const at = logicalTime(80);
     const results = await Promise.all([1, 2, 3, 4, 5, 6].map(() => tick(run.id, at, { AAA: 100, BBB: 150, CCC: 300 })));
     expect(results.map((r) => r.response.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
-    const bodies = results.map((r) => ok(trading, r, r.response.status));
+    const bodies = results.map((r) => ok(r, r.response.status));
     const decisionIds = bodies.map((b) => b.decisions.map((d) => d.id).join());
     expect(new Set(decisionIds).size).toBe(1);
     expect(await runRowCounts(run.id)).toEqual({ engine_ticks: 1, orders: 2, trades: 2, positions: 2, decisions: 3 });

@@ -37,25 +37,25 @@ async function storedRow(approvalId: string): Promise<string> {
 /** An approval brought to `status` through the API. */
 async function approvalIn(status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED') {
   const a = await fx.approval();
-  if (status === 'APPROVED') ok(risk, await act(a.id, 'approve'), 200);
-  if (status === 'REJECTED') ok(risk, await act(a.id, 'reject'), 200);
-  if (status === 'EXPIRED') ok(risk, await act(a.id, 'expire'), 200);
+  if (status === 'APPROVED') ok(await act(a.id, 'approve'), 200);
+  if (status === 'REJECTED') ok(await act(a.id, 'reject'), 200);
+  if (status === 'EXPIRED') ok(await act(a.id, 'expire'), 200);
   return a;
 }
 
 test('a new approval is PENDING and undecided, and reads back as created', async () => {
   const a = await fx.approval({ quantity: 1234.5, reason: 'rebalance' });
   expect(a).toMatchObject({ status: 'PENDING', decidedBy: null, decidedAt: null, quantity: 1234.5, reason: 'rebalance' });
-  const read = ok(risk, await risk.seeded.GET('/approvals/{approvalId}', { params: { path: { approvalId: a.id } } }), 200);
+  const read = ok(await risk.seeded.GET('/approvals/{approvalId}', { params: { path: { approvalId: a.id } } }), 200);
   expect(read).toStrictEqual(a);
 });
 
 test('PENDING -> APPROVED records who decided and when; -> EXPIRED keeps the decision', async () => {
   const a = await fx.approval();
-  const approved = ok(risk, await act(a.id, 'approve'), 200);
+  const approved = ok(await act(a.id, 'approve'), 200);
   expect(approved).toMatchObject({ id: a.id, status: 'APPROVED', decidedBy: 'risk-officer', reason: 'approve in a lifecycle test' });
   expect(Date.parse(String(approved.decidedAt))).toBeGreaterThanOrEqual(Date.parse(a.createdAt));
-  const expired = ok(risk, await act(a.id, 'expire'), 200);
+  const expired = ok(await act(a.id, 'expire'), 200);
   expect(expired).toStrictEqual({ ...approved, status: 'EXPIRED' });
   const [row] = await sql<{ status: string; decided_by: string }>('SELECT status, decided_by FROM operator_approvals WHERE id = $1', [a.id]);
   expect(row).toEqual({ status: 'EXPIRED', decided_by: 'risk-officer' });
@@ -63,14 +63,14 @@ test('PENDING -> APPROVED records who decided and when; -> EXPIRED keeps the dec
 
 test('PENDING -> REJECTED -> EXPIRED', async () => {
   const a = await fx.approval();
-  const rejected = ok(risk, await act(a.id, 'reject'), 200);
+  const rejected = ok(await act(a.id, 'reject'), 200);
   expect(rejected).toMatchObject({ status: 'REJECTED', decidedBy: 'risk-officer' });
-  expect(ok(risk, await act(a.id, 'expire'), 200).status).toBe('EXPIRED');
+  expect(ok(await act(a.id, 'expire'), 200).status).toBe('EXPIRED');
 });
 
 test('PENDING -> EXPIRED directly, undecided', async () => {
   const a = await fx.approval();
-  const expired = ok(risk, await act(a.id, 'expire'), 200);
+  const expired = ok(await act(a.id, 'expire'), 200);
   expect(expired).toMatchObject({ status: 'EXPIRED', decidedBy: null, decidedAt: null });
 });
 
@@ -87,7 +87,7 @@ const illegal: [from: 'APPROVED' | 'REJECTED' | 'EXPIRED', action: Action][] = [
 test.each(illegal)('%s approval: %s is a 409 and changes nothing', async (from, action) => {
   const a = await approvalIn(from);
   const before = await storedRow(a.id);
-  const err = fails(risk, await act(a.id, action), 409);
+  const err = fails(await act(a.id, action), 409);
   expect(typeof err.detail).toBe('string');
   expect(await storedRow(a.id)).toBe(before);
 });
@@ -96,10 +96,10 @@ test('a PENDING approval whose window has passed cannot be approved or rejected 
   const a = await fx.approval();
   await sql(`UPDATE operator_approvals SET expires_at = now() - interval '1 minute' WHERE id = $1`, [a.id]);
   const before = await storedRow(a.id);
-  fails(risk, await act(a.id, 'approve'), 409);
-  fails(risk, await act(a.id, 'reject'), 409);
+  fails(await act(a.id, 'approve'), 409);
+  fails(await act(a.id, 'reject'), 409);
   expect(await storedRow(a.id)).toBe(before);
-  expect(ok(risk, await act(a.id, 'expire'), 200).status).toBe('EXPIRED');
+  expect(ok(await act(a.id, 'expire'), 200).status).toBe('EXPIRED');
 });
 
 test('an approval that expires in the past cannot be requested (400) and leaves no row', async () => {
@@ -107,13 +107,13 @@ test('an approval that expires in the past cannot be requested (400) and leaves 
   const res = await risk.seeded.POST('/approvals', {
     body: { ticker: 'ZPAST', side: 'SELL', quantity: 10, requestedBy, expiresAt: '2025-01-01T00:00:00.000Z' },
   });
-  fails(risk, res, 400);
+  fails(res, 400);
   expect(await sql('SELECT 1 FROM operator_approvals WHERE requested_by = $1', [requestedBy])).toHaveLength(0);
 });
 
 test('actions on an unknown approval are 404s', async () => {
   const approvalId = 'ffffffff-ffff-4fff-bfff-fffffffffffe';
-  for (const action of ['approve', 'reject', 'expire'] as const) fails(risk, await act(approvalId, action), 404);
+  for (const action of ['approve', 'reject', 'expire'] as const) fails(await act(approvalId, action), 404);
 });
 
 test('the database refuses an illegal transition whatever the code path (P0409), row unchanged', async () => {
@@ -130,12 +130,12 @@ test('the database refuses an illegal transition whatever the code path (P0409),
 test('the status filter follows an approval through its lifecycle', async () => {
   const a = await fx.approval();
   const listed = async (status: 'PENDING' | 'APPROVED' | 'EXPIRED') =>
-    ok(risk, await risk.seeded.GET('/approvals', { params: { query: { status, ticker: a.ticker } } }), 200).map((x) => x.id);
+    ok(await risk.seeded.GET('/approvals', { params: { query: { status, ticker: a.ticker } } }), 200).map((x) => x.id);
   expect(await listed('PENDING')).toEqual([a.id]);
-  ok(risk, await act(a.id, 'approve'), 200);
+  ok(await act(a.id, 'approve'), 200);
   expect(await listed('PENDING')).toEqual([]);
   expect(await listed('APPROVED')).toEqual([a.id]);
-  ok(risk, await act(a.id, 'expire'), 200);
+  ok(await act(a.id, 'expire'), 200);
   expect(await listed('APPROVED')).toEqual([]);
   expect(await listed('EXPIRED')).toEqual([a.id]);
 });

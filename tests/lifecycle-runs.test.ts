@@ -44,14 +44,13 @@ async function endedRun(status: 'STOPPED' | 'ERROR') {
   const price = await fx.price(100);
   const run = await fx.run();
   const order = ok(
-    trading,
     await trading.seeded.POST('/runs/{runId}/orders', {
       params: { path: { runId: run.id } },
       body: { ticker: price.ticker, side: 'BUY', orderType: 'LIMIT', quantity: 1, limitPrice: 50 },
     }),
     201,
   );
-  if (status === 'STOPPED') ok(trading, await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 200);
+  if (status === 'STOPPED') ok(await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 200);
   else await sql(`UPDATE strategy_runs SET status = 'ERROR', stopped_at = now() WHERE id = $1`, [run.id]);
   return { run, orderId: order.id };
 }
@@ -60,16 +59,16 @@ const runStatus = async (runId: string) => (await sql<{ status: string }>('SELEC
 
 test('RL-08 starting a run through the API gives a RUNNING run, stored as returned', async () => {
   const trader = await fx.trader();
-  const run = ok(trading, await trading.seeded.POST('/runs', { body: { userId: trader.id, strategy: 'breakout', initialCash: 12_345.67 } }), 201);
+  const run = ok(await trading.seeded.POST('/runs', { body: { userId: trader.id, strategy: 'breakout', initialCash: 12_345.67 } }), 201);
   expect(run).toMatchObject({ userId: trader.id, strategy: 'breakout', status: 'RUNNING', initialCash: 12_345.67, cash: 12_345.67, stoppedAt: null });
   const [row] = await sql<{ status: string; cash: number; user_id: string }>('SELECT status, cash, user_id FROM strategy_runs WHERE id = $1', [run.id]);
   expect(row).toEqual({ status: 'RUNNING', cash: 12_345.67, user_id: trader.id });
-  expect(ok(trading, await trading.seeded.GET('/runs/{runId}', { params: { path: { runId: run.id } } }), 200)).toStrictEqual(run);
+  expect(ok(await trading.seeded.GET('/runs/{runId}', { params: { path: { runId: run.id } } }), 200)).toStrictEqual(run);
 });
 
 test('RL-08 a run for an unknown trader is a 404 and leaves no row', async () => {
   const userId = 'ffffffff-ffff-4fff-bfff-fffffffffffd';
-  fails(trading, await trading.seeded.POST('/runs', { body: { userId, strategy: 'momentum', initialCash: 1000 } }), 404);
+  fails(await trading.seeded.POST('/runs', { body: { userId, strategy: 'momentum', initialCash: 1000 } }), 404);
   expect(await count('strategy_runs', 'user_id = $1', [userId])).toBe(0);
 });
 
@@ -82,12 +81,11 @@ test('RL-01 a RUNNING run accepts a tick row', async () => {
 test('RL-09 stopping a run through the API: STOPPED, stoppedAt set, and no new orders or ticks (409, no rows)', async () => {
   const price = await fx.price(10);
   const run = await fx.run();
-  const stopped = ok(trading, await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 200);
+  const stopped = ok(await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 200);
   expect(stopped).toMatchObject({ id: run.id, status: 'STOPPED' });
   expect(Date.parse(String(stopped.stoppedAt))).toBeGreaterThanOrEqual(Date.parse(run.startedAt));
   const before = await runRowCounts(run.id);
   fails(
-    trading,
     await trading.seeded.POST('/runs/{runId}/orders', {
       params: { path: { runId: run.id } },
       body: { ticker: price.ticker, side: 'BUY', orderType: 'MARKET', quantity: 1 },
@@ -95,7 +93,6 @@ test('RL-09 stopping a run through the API: STOPPED, stoppedAt set, and no new o
     409,
   );
   fails(
-    trading,
     await trading.seeded.POST('/runs/{runId}/ticks', { params: { path: { runId: run.id } }, body: { logicalTime: logicalTime(5), prices: { [price.ticker]: 10 } } }),
     409,
   );
@@ -114,7 +111,7 @@ test.each(['STOPPED', 'ERROR'] as const)('RL-02/RL-03 a %s run refuses every new
 
 test('RL-04 a STOPPED run cannot be revived or re-stopped, by the API (409) or by SQL (P0409)', async () => {
   const { run } = await endedRun('STOPPED');
-  fails(trading, await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 409);
+  fails(await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 409);
   await expect(sql(`UPDATE strategy_runs SET status = 'RUNNING' WHERE id = $1`, [run.id])).rejects.toMatchObject({ code: 'P0409' });
   await expect(sql(`UPDATE strategy_runs SET status = 'ERROR' WHERE id = $1`, [run.id])).rejects.toMatchObject({ code: 'P0409' });
   expect(await runStatus(run.id)).toBe('STOPPED');
@@ -123,13 +120,13 @@ test('RL-04 a STOPPED run cannot be revived or re-stopped, by the API (409) or b
 test('RL-04 an ERROR run cannot become RUNNING or be stopped', async () => {
   const { run } = await endedRun('ERROR');
   await expect(sql(`UPDATE strategy_runs SET status = 'RUNNING' WHERE id = $1`, [run.id])).rejects.toMatchObject({ code: 'P0409' });
-  fails(trading, await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 409);
+  fails(await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: run.id } } }), 409);
   expect(await runStatus(run.id)).toBe('ERROR');
 });
 
 test('RL-05 a second RUNNING run for the same trader is a 409 and the database keeps one', async () => {
   const run = await fx.run();
-  fails(trading, await trading.seeded.POST('/runs', { body: { userId: run.userId, strategy: 'second', initialCash: 1000 } }), 409);
+  fails(await trading.seeded.POST('/runs', { body: { userId: run.userId, strategy: 'second', initialCash: 1000 } }), 409);
   await expect(
     sql(`INSERT INTO strategy_runs (id, user_id, strategy, status, initial_cash, cash) VALUES (gen_random_uuid(), $1, 'raw', 'RUNNING', 10, 10)`, [run.userId]),
   ).rejects.toMatchObject({ code: '23505', constraint: 'strategy_runs_one_running_per_user' });
@@ -148,9 +145,9 @@ test('RL-05 two concurrent starts for one trader: exactly one wins', async () =>
 
 test('RL-05 after a stop the same trader may start again (the index covers RUNNING only)', async () => {
   const first = await fx.run();
-  ok(trading, await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: first.id } } }), 200);
+  ok(await trading.seeded.POST('/runs/{runId}/stop', { params: { path: { runId: first.id } } }), 200);
   const second = await fx.run({ userId: first.userId });
-  const listed = ok(trading, await trading.seeded.GET('/runs', { params: { query: { userId: first.userId } } }), 200);
+  const listed = ok(await trading.seeded.GET('/runs', { params: { query: { userId: first.userId } } }), 200);
   expect(listed.map((r) => [r.id, r.status])).toEqual([
     [first.id, 'STOPPED'],
     [second.id, 'RUNNING'],
@@ -161,7 +158,6 @@ test('RL-06 a child row whose user and run do not match is a foreign-key violati
   const a = await fx.run();
   const b = await fx.run();
   const order = ok(
-    trading,
     await trading.seeded.POST('/runs/{runId}/orders', {
       params: { path: { runId: b.id } },
       body: { ticker: (await fx.price(5)).ticker, side: 'BUY', orderType: 'LIMIT', quantity: 1, limitPrice: 1 },
@@ -182,9 +178,8 @@ test('RL-06 a child row whose user and run do not match is a foreign-key violati
 test('RL-07 deleting a run removes every child row (cascade), then the run is a 404', async () => {
   const run = await fx.run({ initialCash: 10_000 });
   const t = uniqueTicker();
-  ok(trading, await trading.seeded.POST('/runs/{runId}/ticks', { params: { path: { runId: run.id } }, body: { logicalTime: logicalTime(1), prices: { [t]: 50 } } }), 201);
+  ok(await trading.seeded.POST('/runs/{runId}/ticks', { params: { path: { runId: run.id } }, body: { logicalTime: logicalTime(1), prices: { [t]: 50 } } }), 201);
   const pending = ok(
-    trading,
     await trading.seeded.POST('/runs/{runId}/orders', {
       params: { path: { runId: run.id } },
       body: { ticker: (await fx.price(20)).ticker, side: 'BUY', orderType: 'LIMIT', quantity: 1, limitPrice: 10 },
@@ -194,18 +189,18 @@ test('RL-07 deleting a run removes every child row (cascade), then the run is a 
   expect(pending.status).toBe('PENDING');
   expect(await runRowCounts(run.id)).toEqual({ engine_ticks: 1, orders: 2, trades: 1, positions: 1, decisions: 1 });
 
-  ok(trading, await trading.seeded.DELETE('/runs/{runId}', { params: { path: { runId: run.id } } }), 204);
+  ok(await trading.seeded.DELETE('/runs/{runId}', { params: { path: { runId: run.id } } }), 204);
   expect(await runRowCounts(run.id)).toEqual({ engine_ticks: 0, orders: 0, trades: 0, positions: 0, decisions: 0 });
   expect(await count('strategy_runs', 'id = $1', [run.id])).toBe(0);
-  fails(trading, await trading.seeded.GET('/runs/{runId}', { params: { path: { runId: run.id } } }), 404);
-  fails(trading, await trading.seeded.GET('/orders/{orderId}', { params: { path: { orderId: pending.id } } }), 404);
-  fails(trading, await trading.seeded.DELETE('/runs/{runId}', { params: { path: { runId: run.id } } }), 404);
+  fails(await trading.seeded.GET('/runs/{runId}', { params: { path: { runId: run.id } } }), 404);
+  fails(await trading.seeded.GET('/orders/{orderId}', { params: { path: { orderId: pending.id } } }), 404);
+  fails(await trading.seeded.DELETE('/runs/{runId}', { params: { path: { runId: run.id } } }), 404);
 });
 
 test('RL-07 deleting a trader cascades to its runs and their children: no orphans', async () => {
   const traderId = await fx.insertTrader();
   const run = await fx.run({ userId: traderId });
-  ok(trading, await trading.seeded.POST('/runs/{runId}/ticks', { params: { path: { runId: run.id } }, body: { logicalTime: logicalTime(2), prices: { AAPL: 150 } } }), 201);
+  ok(await trading.seeded.POST('/runs/{runId}/ticks', { params: { path: { runId: run.id } }, body: { logicalTime: logicalTime(2), prices: { AAPL: 150 } } }), 201);
   await sql('DELETE FROM traders WHERE id = $1', [traderId]);
   expect(await runRowCounts(run.id)).toEqual({ engine_ticks: 0, orders: 0, trades: 0, positions: 0, decisions: 0 });
   expect(await count('strategy_runs', 'user_id = $1', [traderId])).toBe(0);

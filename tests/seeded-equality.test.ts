@@ -38,14 +38,14 @@ const idsOf = (table: string, where: (r: Record<string, unknown>) => boolean = (
 describe('registry', () => {
   test('every seeded company equals its fixture', async () => {
     for (const companyId of idsOf('companies')) {
-      const got = ok(registry, await registry.seeded.GET('/companies/{companyId}', { params: { path: { companyId } } }), 200);
+      const got = ok(await registry.seeded.GET('/companies/{companyId}', { params: { path: { companyId } } }), 200);
       expect(got).toStrictEqual(expected('companies', companyId));
     }
   });
 
   test('the company list holds exactly the seeded companies, ordered by ticker', async () => {
     const list = await all(async (limit, offset) =>
-      ok(registry, await registry.seeded.GET('/companies', { params: { query: { limit, offset } } }), 200),
+      ok(await registry.seeded.GET('/companies', { params: { query: { limit, offset } } }), 200),
     );
     const want = fixtureRows('companies')
       .map((r) => apiForm('companies', r))
@@ -55,7 +55,7 @@ describe('registry', () => {
 
   test('every seeded alias equals its fixture, per company, ordered by alias', async () => {
     for (const companyId of idsOf('companies')) {
-      const got = ok(registry, await registry.seeded.GET('/companies/{companyId}/aliases', { params: { path: { companyId } } }), 200);
+      const got = ok(await registry.seeded.GET('/companies/{companyId}/aliases', { params: { path: { companyId } } }), 200);
       const want = fixtureRows('company_aliases')
         .filter((r) => r.company_id === companyId)
         .map((r) => apiForm('company_aliases', r))
@@ -66,7 +66,7 @@ describe('registry', () => {
 
   test('every seeded source equals its fixture, per company, ordered by kind then url', async () => {
     for (const companyId of idsOf('companies')) {
-      const got = ok(registry, await registry.seeded.GET('/companies/{companyId}/sources', { params: { path: { companyId } } }), 200);
+      const got = ok(await registry.seeded.GET('/companies/{companyId}/sources', { params: { path: { companyId } } }), 200);
       const key = (r: Record<string, unknown>) => `${String(r.kind)}\u0000${String(r.url)}`;
       const want = fixtureRows('sources')
         .filter((r) => r.company_id === companyId)
@@ -78,7 +78,7 @@ describe('registry', () => {
 
   test('every seeded competitor link equals its fixture, with the competitor ticker and name joined', async () => {
     for (const companyId of idsOf('companies')) {
-      const got = ok(registry, await registry.seeded.GET('/companies/{companyId}/competitors', { params: { path: { companyId } } }), 200);
+      const got = ok(await registry.seeded.GET('/companies/{companyId}/competitors', { params: { path: { companyId } } }), 200);
       const want = fixtureRows('competitor_links')
         .filter((r) => r.company_id === companyId)
         .map((r) => apiForm('competitor_links', r))
@@ -89,14 +89,14 @@ describe('registry', () => {
 
   test('every seeded watchlist equals its fixture, member count included', async () => {
     for (const watchlistId of idsOf('watchlists')) {
-      const got = ok(registry, await registry.seeded.GET('/watchlists/{watchlistId}', { params: { path: { watchlistId } } }), 200);
+      const got = ok(await registry.seeded.GET('/watchlists/{watchlistId}', { params: { path: { watchlistId } } }), 200);
       expect(got).toStrictEqual(expected('watchlists', watchlistId));
     }
   });
 
   test('the seeded watchlist members equal their fixtures, each with its company, ordered by ticker', async () => {
     for (const watchlistId of idsOf('watchlists')) {
-      const got = ok(registry, await registry.seeded.GET('/watchlists/{watchlistId}/members', { params: { path: { watchlistId } } }), 200);
+      const got = ok(await registry.seeded.GET('/watchlists/{watchlistId}/members', { params: { path: { watchlistId } } }), 200);
       const want = fixtureRows('watchlist_members')
         .filter((r) => r.watchlist_id === watchlistId)
         .map((r) => apiForm('watchlist_members', r))
@@ -107,7 +107,7 @@ describe('registry', () => {
 
   test('deterministic company filters return exactly the seeded ids', async () => {
     const list = async (q: { exchange?: 'NYSE' | 'NASDAQ' | 'LSE' | 'TSX'; isActive?: boolean; sector?: string; q?: string }) =>
-      ids(seededOnly(await all(async (limit, offset) => ok(registry, await registry.seeded.GET('/companies', { params: { query: { ...q, limit, offset } } }), 200))));
+      ids(seededOnly(await all(async (limit, offset) => ok(await registry.seeded.GET('/companies', { params: { query: { ...q, limit, offset } } }), 200))));
     expect(await list({ exchange: 'NYSE' })).toEqual([id.COMPANY_DELISTED, id.COMPANY_JPM, id.COMPANY_XOM]);
     expect(await list({ isActive: false })).toEqual([id.COMPANY_DELISTED]);
     expect(await list({ sector: 'Technology' })).toEqual([id.COMPANY_AAPL, id.COMPANY_MSFT, id.COMPANY_NVDA]);
@@ -117,7 +117,6 @@ describe('registry', () => {
 
   test('a source kind filter returns exactly the seeded sources of that kind', async () => {
     const got = ok(
-      registry,
       await registry.seeded.GET('/companies/{companyId}/sources', { params: { path: { companyId: id.COMPANY_AAPL }, query: { kind: 'FILING' } } }),
       200,
     );
@@ -128,14 +127,14 @@ describe('registry', () => {
 describe('risk', () => {
   test('every seeded approval equals its fixture', async () => {
     for (const approvalId of idsOf('operator_approvals')) {
-      const got = ok(risk, await risk.seeded.GET('/approvals/{approvalId}', { params: { path: { approvalId } } }), 200);
+      const got = ok(await risk.seeded.GET('/approvals/{approvalId}', { params: { path: { approvalId } } }), 200);
       expect(got).toStrictEqual(expected('operator_approvals', approvalId));
     }
   });
 
   test('every seeded lockout equals its fixture, `active` as of now', async () => {
     for (const lockoutId of idsOf('symbol_lockouts')) {
-      const got = ok(risk, await risk.seeded.GET('/lockouts/{lockoutId}', { params: { path: { lockoutId } } }), 200);
+      const got = ok(await risk.seeded.GET('/lockouts/{lockoutId}', { params: { path: { lockoutId } } }), 200);
       expect(got).toStrictEqual(expected('symbol_lockouts', lockoutId));
     }
     expect(expected('symbol_lockouts', id.LOCKOUT_ACTIVE).active).toBe(true);
@@ -145,26 +144,26 @@ describe('risk', () => {
   test('every seeded snapshot equals its fixture, read by date and listed whole in date order', async () => {
     for (const row of fixtureRows('daily_risk_snapshots')) {
       const snapshotDate = String(row.snapshot_date);
-      const got = ok(risk, await risk.seeded.GET('/snapshots/{snapshotDate}', { params: { path: { snapshotDate } } }), 200);
+      const got = ok(await risk.seeded.GET('/snapshots/{snapshotDate}', { params: { path: { snapshotDate } } }), 200);
       expect(got).toStrictEqual(apiForm('daily_risk_snapshots', row));
     }
-    const list = ok(risk, await risk.seeded.GET('/snapshots'), 200);
+    const list = ok(await risk.seeded.GET('/snapshots'), 200);
     expect(list).toStrictEqual(fixtureRows('daily_risk_snapshots').map((r) => apiForm('daily_risk_snapshots', r)));
   });
 
   test('a snapshot date range returns exactly the seeded dates inside it', async () => {
-    const got = ok(risk, await risk.seeded.GET('/snapshots', { params: { query: { from: '2026-01-03', to: '2026-01-06' } } }), 200);
+    const got = ok(await risk.seeded.GET('/snapshots', { params: { query: { from: '2026-01-03', to: '2026-01-06' } } }), 200);
     expect(got.map((s) => s.snapshotDate)).toEqual(['2026-01-05', '2026-01-06']);
     expect(ids(got)).toEqual([id.RISK_SNAPSHOT_2026_01_05, id.RISK_SNAPSHOT_2026_01_06]);
   });
 
   test('a reversed snapshot date range is a 400, not an empty list', async () => {
-    fails(risk, await risk.seeded.GET('/snapshots', { params: { query: { from: '2026-01-06', to: '2026-01-02' } } }), 400);
+    fails(await risk.seeded.GET('/snapshots', { params: { query: { from: '2026-01-06', to: '2026-01-02' } } }), 400);
   });
 
   test('approval status and ticker filters return exactly the seeded ids', async () => {
     const list = async (q: { status?: 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED'; ticker?: string }) =>
-      ids(seededOnly(await all(async (limit, offset) => ok(risk, await risk.seeded.GET('/approvals', { params: { query: { ...q, limit, offset } } }), 200))));
+      ids(seededOnly(await all(async (limit, offset) => ok(await risk.seeded.GET('/approvals', { params: { query: { ...q, limit, offset } } }), 200))));
     expect(await list({ status: 'PENDING' })).toEqual([id.APPROVAL_PENDING]);
     expect(await list({ status: 'APPROVED' })).toEqual([id.APPROVAL_APPROVED]);
     expect(await list({ status: 'REJECTED' })).toEqual([id.APPROVAL_REJECTED]);
@@ -174,7 +173,7 @@ describe('risk', () => {
 
   test('lockout active and ticker filters return exactly the seeded ids', async () => {
     const list = async (q: { active?: boolean; ticker?: string }) =>
-      ids(seededOnly(await all(async (limit, offset) => ok(risk, await risk.seeded.GET('/lockouts', { params: { query: { ...q, limit, offset } } }), 200))));
+      ids(seededOnly(await all(async (limit, offset) => ok(await risk.seeded.GET('/lockouts', { params: { query: { ...q, limit, offset } } }), 200))));
     expect(await list({ active: true })).toEqual([id.LOCKOUT_ACTIVE]);
     expect(await list({ active: false })).toEqual([id.LOCKOUT_EXPIRED]);
     expect(await list({ ticker: 'NVDA' })).toEqual([id.LOCKOUT_EXPIRED]);
@@ -196,7 +195,7 @@ const round4 = (n: number) => Math.round(n * 1e4) / 1e4;
 describe('trading', () => {
   test('every seeded trader equals its fixture', async () => {
     for (const traderId of idsOf('traders')) {
-      const got = ok(trading, await trading.seeded.GET('/traders/{traderId}', { params: { path: { traderId } } }), 200);
+      const got = ok(await trading.seeded.GET('/traders/{traderId}', { params: { path: { traderId } } }), 200);
       expect(got).toStrictEqual(expected('traders', traderId));
     }
   });
@@ -204,14 +203,14 @@ describe('trading', () => {
   test('every seeded market price equals its fixture', async () => {
     for (const row of fixtureRows('market_prices')) {
       const ticker = String(row.ticker);
-      const got = ok(trading, await trading.seeded.GET('/market-prices/{ticker}', { params: { path: { ticker } } }), 200);
+      const got = ok(await trading.seeded.GET('/market-prices/{ticker}', { params: { path: { ticker } } }), 200);
       expect(got).toStrictEqual(apiForm('market_prices', row));
     }
   });
 
   test('every seeded run equals its fixture (cash: fixture minus fills that are not fixtures)', async () => {
     for (const runId of idsOf('strategy_runs')) {
-      const got = ok(trading, await trading.seeded.GET('/runs/{runId}', { params: { path: { runId } } }), 200);
+      const got = ok(await trading.seeded.GET('/runs/{runId}', { params: { path: { runId } } }), 200);
       const want = expected('strategy_runs', runId);
       let cash = cents(Number(want.cash));
       for (const f of await extraFills(runId)) cash += (f.side === 'BUY' ? -1 : 1) * cents(f.quantity * f.price);
@@ -221,21 +220,21 @@ describe('trading', () => {
 
   test('every seeded order equals its fixture', async () => {
     for (const orderId of idsOf('orders')) {
-      const got = ok(trading, await trading.seeded.GET('/orders/{orderId}', { params: { path: { orderId } } }), 200);
+      const got = ok(await trading.seeded.GET('/orders/{orderId}', { params: { path: { orderId } } }), 200);
       expect(got).toStrictEqual(expected('orders', orderId));
     }
   });
 
   test('every seeded trade equals its fixture, in execution order', async () => {
     for (const runId of idsOf('strategy_runs')) {
-      const got = ok(trading, await trading.seeded.GET('/runs/{runId}/trades', { params: { path: { runId } } }), 200);
+      const got = ok(await trading.seeded.GET('/runs/{runId}/trades', { params: { path: { runId } } }), 200);
       expect(seededOnly(got)).toStrictEqual(fixtureRows('trades').filter((r) => r.run_id === runId).map((r) => apiForm('trades', r)));
     }
   });
 
   test('the seeded positions equal their fixtures (plus fills that are not fixtures)', async () => {
     for (const runId of idsOf('strategy_runs')) {
-      const got = ok(trading, await trading.seeded.GET('/runs/{runId}/positions', { params: { path: { runId } } }), 200);
+      const got = ok(await trading.seeded.GET('/runs/{runId}/positions', { params: { path: { runId } } }), 200);
       const want = new Map(fixtureRows('positions').filter((r) => r.run_id === runId).map((r) => [String(r.ticker), apiForm('positions', r)]));
       for (const f of await extraFills(runId)) {
         const p = want.get(f.ticker) ?? { runId, userId: got[0]?.userId, ticker: f.ticker, quantity: 0, avgPrice: 0 };
@@ -252,39 +251,38 @@ describe('trading', () => {
 
   test('every seeded decision equals its fixture', async () => {
     for (const runId of idsOf('strategy_runs')) {
-      const got = ok(trading, await trading.seeded.GET('/runs/{runId}/decisions', { params: { path: { runId } } }), 200);
+      const got = ok(await trading.seeded.GET('/runs/{runId}/decisions', { params: { path: { runId } } }), 200);
       expect(seededOnly(got)).toStrictEqual(fixtureRows('decisions').filter((r) => r.run_id === runId).map((r) => apiForm('decisions', r)));
     }
   });
 
   test('every seeded notification equals its fixture', async () => {
     for (const notificationId of idsOf('notifications')) {
-      const got = ok(trading, await trading.seeded.GET('/notifications/{notificationId}', { params: { path: { notificationId } } }), 200);
+      const got = ok(await trading.seeded.GET('/notifications/{notificationId}', { params: { path: { notificationId } } }), 200);
       expect(got).toStrictEqual(expected('notifications', notificationId));
     }
   });
 
   test('run, order, decision and notification filters return exactly the seeded ids', async () => {
     const runs = async (q: { userId?: string; status?: 'RUNNING' | 'STOPPED' | 'ERROR' }) =>
-      ids(seededOnly(await all(async (limit, offset) => ok(trading, await trading.seeded.GET('/runs', { params: { query: { ...q, limit, offset } } }), 200))));
+      ids(seededOnly(await all(async (limit, offset) => ok(await trading.seeded.GET('/runs', { params: { query: { ...q, limit, offset } } }), 200))));
     expect(await runs({ userId: id.TRADER_ALICE })).toEqual([id.RUN_ALICE_STOPPED, id.RUN_ALICE_ACTIVE]);
     expect(await runs({ status: 'ERROR' })).toEqual([id.RUN_BOB_ERROR]);
     expect(await runs({ userId: id.TRADER_BOB, status: 'RUNNING' })).toEqual([id.RUN_BOB_ACTIVE]);
 
     const orders = ok(
-      trading,
       await trading.seeded.GET('/runs/{runId}/orders', { params: { path: { runId: id.RUN_ALICE_ACTIVE }, query: { status: 'PENDING' } } }),
       200,
     );
     expect(ids(seededOnly(orders))).toEqual([id.ORDER_ALICE_NVDA_PENDING]);
 
     const decisions = async (q: { action?: 'BUY' | 'SELL' | 'HOLD'; ticker?: string }) =>
-      ids(seededOnly(ok(trading, await trading.seeded.GET('/runs/{runId}/decisions', { params: { path: { runId: id.RUN_ALICE_ACTIVE }, query: q } }), 200)));
+      ids(seededOnly(ok(await trading.seeded.GET('/runs/{runId}/decisions', { params: { path: { runId: id.RUN_ALICE_ACTIVE }, query: q } }), 200)));
     expect(await decisions({ action: 'BUY' })).toEqual([id.DECISION_ALICE_AAPL_BUY, id.DECISION_ALICE_NVDA_BUY]);
     expect(await decisions({ ticker: 'MSFT' })).toEqual([id.DECISION_ALICE_MSFT_HOLD]);
 
     const notifications = async (q: { userId?: string; status?: 'PENDING' | 'DELIVERED' | 'FAILED' }) =>
-      ids(seededOnly(await all(async (limit, offset) => ok(trading, await trading.seeded.GET('/notifications', { params: { query: { ...q, limit, offset } } }), 200))));
+      ids(seededOnly(await all(async (limit, offset) => ok(await trading.seeded.GET('/notifications', { params: { query: { ...q, limit, offset } } }), 200))));
     expect(await notifications({ userId: id.TRADER_ALICE })).toEqual([id.NOTIFICATION_ALICE_FILL_DELIVERED, id.NOTIFICATION_ALICE_REJECT_PENDING]);
     expect(await notifications({ status: 'FAILED' })).toEqual([id.NOTIFICATION_BOB_ERROR_FAILED]);
   });
@@ -293,33 +291,33 @@ describe('trading', () => {
 describe('query', () => {
   test('every seeded document equals its fixture, ticker joined', async () => {
     for (const documentId of idsOf('documents')) {
-      const got = ok(query, await query.seeded.GET('/documents/{documentId}', { params: { path: { documentId } } }), 200);
+      const got = ok(await query.seeded.GET('/documents/{documentId}', { params: { path: { documentId } } }), 200);
       expect(got).toStrictEqual(expected('documents', documentId));
     }
   });
 
   test('every seeded recommendation equals its fixture', async () => {
     for (const recommendationId of idsOf('recommendations')) {
-      const got = ok(query, await query.seeded.GET('/recommendations/{recommendationId}', { params: { path: { recommendationId } } }), 200);
+      const got = ok(await query.seeded.GET('/recommendations/{recommendationId}', { params: { path: { recommendationId } } }), 200);
       expect(got).toStrictEqual(expected('recommendations', recommendationId));
     }
   });
 
   test('every seeded ingestion run equals its fixture', async () => {
     for (const runId of idsOf('ingestion_runs')) {
-      const got = ok(query, await query.seeded.GET('/ingestion/runs/{runId}', { params: { path: { runId } } }), 200);
+      const got = ok(await query.seeded.GET('/ingestion/runs/{runId}', { params: { path: { runId } } }), 200);
       expect(got).toStrictEqual(expected('ingestion_runs', runId));
     }
   });
 
   test('document filters return exactly the seeded ids, newest first', async () => {
     const list = async (q: { ticker?: string; docType?: 'NEWS' | 'FILING_10K' | 'FILING_10Q' | 'TRANSCRIPT'; since?: string }) =>
-      ids(ok(query, await query.seeded.GET('/documents', { params: { query: { ...q, limit: 100 } } }), 200));
+      ids(ok(await query.seeded.GET('/documents', { params: { query: { ...q, limit: 100 } } }), 200));
     expect(await list({ ticker: 'AAPL' })).toEqual([id.DOCUMENT_AAPL_NEWS, id.DOCUMENT_AAPL_10Q, id.DOCUMENT_AAPL_10K, id.DOCUMENT_AAPL_TRANSCRIPT]);
     expect(await list({ docType: 'NEWS' })).toEqual([id.DOCUMENT_AAPL_NEWS, id.DOCUMENT_MSFT_NEWS, id.DOCUMENT_NVDA_NEWS]);
     expect(await list({ since: '2026-01-01T00:00:00.000Z' })).toEqual([id.DOCUMENT_AAPL_NEWS, id.DOCUMENT_MSFT_NEWS, id.DOCUMENT_NVDA_NEWS]);
     expect(await list({ ticker: 'BARE' })).toEqual([]);
-    const whole = ok(query, await query.seeded.GET('/documents', { params: { query: { limit: 100 } } }), 200);
+    const whole = ok(await query.seeded.GET('/documents', { params: { query: { limit: 100 } } }), 200);
     const want = fixtureRows('documents')
       .map((r) => apiForm('documents', r))
       .sort((a, b) => (a.publishedAt === b.publishedAt ? 0 : String(a.publishedAt) > String(b.publishedAt) ? -1 : 1));
@@ -328,7 +326,7 @@ describe('query', () => {
 
   test('recommendation filters return exactly the seeded ids, newest first', async () => {
     const list = async (q: { ticker?: string; rating?: 'BUY' | 'HOLD' | 'SELL' }) =>
-      ids(ok(query, await query.seeded.GET('/recommendations', { params: { query: q } }), 200));
+      ids(ok(await query.seeded.GET('/recommendations', { params: { query: q } }), 200));
     expect(await list({ rating: 'BUY' })).toEqual([id.RECOMMENDATION_AAPL_BUY, id.RECOMMENDATION_NVDA_BUY]);
     expect(await list({ ticker: 'AAPL' })).toEqual([id.RECOMMENDATION_AAPL_BUY, id.RECOMMENDATION_AAPL_HOLD_OLD]);
     expect(await list({ rating: 'SELL' })).toEqual([id.RECOMMENDATION_TSLA_SELL]);
@@ -336,10 +334,10 @@ describe('query', () => {
 
   test('ingestion runs: the status filter and the summary are exactly the seeded ones', async () => {
     const list = async (status?: 'RUNNING' | 'COMPLETED' | 'FAILED') =>
-      ids(ok(query, await query.seeded.GET('/ingestion/runs', { params: { query: status ? { status } : {} } }), 200));
+      ids(ok(await query.seeded.GET('/ingestion/runs', { params: { query: status ? { status } : {} } }), 200));
     expect(await list('FAILED')).toEqual([id.INGESTION_RUN_02]);
     expect(await list()).toEqual([id.INGESTION_RUN_03, id.INGESTION_RUN_02, id.INGESTION_RUN_01]);
-    const summary = ok(query, await query.seeded.GET('/ingestion/summary'), 200);
+    const summary = ok(await query.seeded.GET('/ingestion/summary'), 200);
     expect(summary).toStrictEqual({
       totalRuns: 3,
       byStatus: { RUNNING: 1, COMPLETED: 1, FAILED: 1 },
@@ -349,7 +347,7 @@ describe('query', () => {
   });
 
   test('the overview of a seeded company is assembled exactly from the fixtures', async () => {
-    const got = ok(query, await query.seeded.GET('/companies/{ticker}/overview', { params: { path: { ticker: 'NVDA' } } }), 200);
+    const got = ok(await query.seeded.GET('/companies/{ticker}/overview', { params: { path: { ticker: 'NVDA' } } }), 200);
     expect(got).toStrictEqual({
       company: expected('companies', id.COMPANY_NVDA),
       aliases: ['Nvidia'],
@@ -359,19 +357,19 @@ describe('query', () => {
       activeLockout: false,
       competitors: ['MSFT'],
     });
-    const tsla = ok(query, await query.seeded.GET('/companies/{ticker}/overview', { params: { path: { ticker: 'TSLA' } } }), 200);
+    const tsla = ok(await query.seeded.GET('/companies/{ticker}/overview', { params: { path: { ticker: 'TSLA' } } }), 200);
     expect(tsla.activeLockout).toBe(true);
   });
 
   test('the competitor view of a seeded company joins the latest recommendation', async () => {
-    const got = ok(query, await query.seeded.GET('/companies/{ticker}/competitors', { params: { path: { ticker: 'NVDA' } } }), 200);
+    const got = ok(await query.seeded.GET('/companies/{ticker}/competitors', { params: { path: { ticker: 'NVDA' } } }), 200);
     expect(got).toStrictEqual([
       { companyId: id.COMPANY_MSFT, ticker: 'MSFT', name: 'Microsoft Corporation', strength: 0.35, latestRecommendation: expected('recommendations', id.RECOMMENDATION_MSFT_HOLD) },
     ]);
   });
 
   test('the portfolio of a seeded trader is computed exactly from the fixtures', async () => {
-    const got = ok(query, await query.seeded.GET('/portfolio/{userId}/summary', { params: { path: { userId: id.TRADER_BOB } } }), 200);
+    const got = ok(await query.seeded.GET('/portfolio/{userId}/summary', { params: { path: { userId: id.TRADER_BOB } } }), 200);
     expect(got).toStrictEqual({ userId: id.TRADER_BOB, runningRuns: 1, cash: 25000, marketValue: 0, equity: 25000, positions: [] });
   });
 });

@@ -1,4 +1,3 @@
-import { posix, relative, sep } from 'node:path';
 import { toIdentifier } from '../emit/escape';
 import { compareText } from '../ir/build-ir';
 import type { OperationIr, ServiceIr } from '../ir/types';
@@ -47,7 +46,7 @@ export interface ServicePlan {
   service: string;
   title: string;
   clientIdentifier: string;
-  /** Module specifier of harness/runtime from the service's output folder. */
+  /** Module specifier the generated client imports the runtime from: the package's, the same for every project. */
   runtimeImport: string;
   specLabel: string;
   testFiles: TestFilePlan[];
@@ -59,15 +58,18 @@ export interface ServicePlan {
 }
 
 export interface ServicePlanOptions extends PlanOptions {
-  /** Absolute folder the service's files go to. */
-  serviceDir: string;
-  /** Absolute folder of harness/runtime. */
-  runtimeDir: string;
   /** The spec path as shown in headers (relative to the config's folder). */
   specLabel: string;
   /** The service's `expect` entries in the config. */
   expectations?: ConfigExpectations;
 }
+
+/**
+ * What generated clients import the runtime from: the package's export, never a relative path,
+ * so that output does not depend on where the package is installed (in this repository tsconfig
+ * `paths` and Jest's moduleNameMapper point it at harness/runtime/index.ts).
+ */
+export const RUNTIME_IMPORT = 'contract-harness/runtime';
 
 /** Names the generated client module already uses; schema type exports must not shadow them. */
 const MODULE_NAMES = ['paths', 'components', 'operations', 'webhooks', '$defs', 'defineService', 'join', 'default'];
@@ -95,13 +97,11 @@ export function planService(ir: ServiceIr, options: ServicePlanOptions): Service
   for (const { op, cases } of operations) {
     for (const c of cases) if (c.skipped) warnings.push(`${op.method.toUpperCase()} ${op.path}: ${c.kind} ${c.status} skipped: ${c.skipped}`);
   }
-  let runtimeImport = relative(options.serviceDir, options.runtimeDir).split(sep).join(posix.sep);
-  if (!runtimeImport.startsWith('.')) runtimeImport = `./${runtimeImport}`;
   return {
     service: ir.name,
     title: ir.title,
     clientIdentifier,
-    runtimeImport,
+    runtimeImport: RUNTIME_IMPORT,
     specLabel: options.specLabel,
     testFiles,
     schemaExports,

@@ -41,7 +41,7 @@ const spec: LoadedSpec = {
 function plan(entries: Record<string, Expectation>) {
   const ir = buildServiceIr('svc', spec);
   const expectations: ConfigExpectations = { entries, origin: 'harness.config.json services[0].expect' };
-  return planService(ir, { service: 'svc', bindings: { id: 1 }, hasEmptyInstance: false, serviceDir: '/x/svc', runtimeDir: '/x/runtime', specLabel: 'x.yaml', expectations });
+  return planService(ir, { service: 'svc', bindings: { id: 1 }, hasEmptyInstance: false, specLabel: 'x.yaml', expectations });
 }
 
 const casesOf = (p: ReturnType<typeof plan>, operationId: string) => p.manifest.operations.find((o) => o.operationId === operationId)!.cases;
@@ -85,7 +85,7 @@ test('skip by "METHOD /path" skips every case of that operation with the reason;
 test('"empty-list": "skip" skips only the empty-list case of a list that even an empty database fills, with its reason', () => {
   const ir = buildServiceIr('svc', spec);
   const expectations: ConfigExpectations = { entries: { listTags: { 'empty-list': 'skip', reason: 'built-in tags exist in every database' } }, origin: 'harness.config.json services[0].expect' };
-  const p = planService(ir, { service: 'svc', bindings: { id: 1 }, hasEmptyInstance: true, serviceDir: '/x/svc', runtimeDir: '/x/runtime', specLabel: 'x.yaml', expectations });
+  const p = planService(ir, { service: 'svc', bindings: { id: 1 }, hasEmptyInstance: true, specLabel: 'x.yaml', expectations });
   const cases = casesOf(p, 'listTags');
   expect(cases.find((c) => c.kind === 'empty-list')).toMatchObject({
     skipped: 'config harness.config.json services[0].expect["listTags"]["empty-list"]: built-in tags exist in every database',

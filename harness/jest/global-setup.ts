@@ -4,7 +4,7 @@ import { loadConfig } from '../config';
 import type { ResolvedConfig } from '../config-types';
 import { resolveCallsDir, resolveEndpoints } from '../endpoints';
 import { prepareDiscovery } from './discovery';
-import { REPO_ROOT, removeStaleStateDirs, startSandbox, type RunningSandbox } from './sandbox-process';
+import { removeStaleStateDirs, startSandbox, type RunningSandbox } from './sandbox-process';
 
 /**
  * Global setup of the `suites` project: one sandbox per run, whatever the worker count.
@@ -89,12 +89,13 @@ async function bringUpServices(config: ResolvedConfig): Promise<void> {
     await checkServicesReachable(config);
     return;
   }
-  removeStaleStateDirs(join(REPO_ROOT, '.sandbox'));
-  const stateDir = join(REPO_ROOT, '.sandbox', `jest-${process.pid}`);
+  removeStaleStateDirs(join(config.rootDir, '.sandbox'));
+  const stateDir = join(config.rootDir, '.sandbox', `jest-${process.pid}`);
   const timeoutMs = Number(process.env.HARNESS_SANDBOX_TIMEOUT_MS ?? 90_000);
   process.stderr.write(`\n[harness] starting the sandbox (state in ${stateDir})\n`);
   const sandbox = await startSandbox({
     stateDir,
+    cwd: config.rootDir,
     timeoutMs,
     onLine: (line) => process.stderr.write(`[sandbox] ${line}\n`),
   });

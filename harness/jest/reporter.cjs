@@ -1,6 +1,9 @@
-// Jest loads reporters with a plain require (no transform), so this shim compiles the
-// TypeScript reporter with tsx, scoped to this one require (no global hook left behind).
-const { require: tsxRequire } = require('tsx/cjs/api');
+// Jest loads reporters with a plain require (no transform). Installed, the package ships the
+// compiled reporter beside this file; from source, tsx compiles the TypeScript one, scoped to
+// this one require (no global hook left behind).
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
 
-const mod = tsxRequire('./coverage-reporter.ts', __filename);
+const compiled = join(__dirname, 'coverage-reporter.js');
+const mod = existsSync(compiled) ? require(compiled) : require('tsx/cjs/api').require('./coverage-reporter.ts', __filename);
 module.exports = mod.default || mod;

@@ -2,16 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readEndpointsFile, readSandboxStatus, type EndpointsFile } from '../endpoints';
+import { ownScriptCommand } from '../package-paths';
 
 /**
- * The sandbox as a child process (contract 2): `node --import tsx infra/sandbox-cli.ts
- * --state-dir <dir> --exit-on-stdin-close` writes `<dir>/endpoints.json` once every instance is
+ * The sandbox as a child process (contract 2): the package's `infra/sandbox-cli` (`.js`
+ * installed, `.ts` under tsx from source) `--state-dir <dir> --exit-on-stdin-close` writes `<dir>/endpoints.json` once every instance is
  * healthy and keeps `<dir>/status.json` current. It stops everything on SIGTERM/SIGINT or when
  * its stdin closes, so even a parent killed with SIGKILL leaves nothing behind: the pipe we hold
  * closes with us. Its output goes to `<dir>/sandbox.log`, followed line by line.
  */
-
-export const REPO_ROOT = resolve(__dirname, '..', '..');
 
 export interface StartSandboxOptions {
   /** Per-run folder for endpoints.json, status.json and whatever the sandbox keeps. */
@@ -22,6 +21,7 @@ export interface StartSandboxOptions {
   onLine?: (line: string) => void;
   /** Command to run instead of the sandbox CLI (tests use a fake); `{stateDir}` is substituted. */
   command?: string[];
+  /** The project root, where the sandbox resolves the config's relative paths. Default: the working directory. */
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -40,8 +40,7 @@ const LOG_TAIL_LINES = 30;
 
 /**
  * The sandbox command: `HARNESS_SANDBOX_COMMAND` (a JSON array; `{stateDir}` is substituted) for
- * any program that keeps contract 2, else the infra helper's CLI run by node with tsx as the
- * loader (one process, no wrapper).
+ * any program that keeps contract 2, else the package's sandbox CLI (one process, no wrapper).
  */
 export function buildSandboxCommand(stateDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
   if (env.HARNESS_SANDBOX_COMMAND) {
@@ -51,7 +50,7 @@ export function buildSandboxCommand(stateDir: string, env: NodeJS.ProcessEnv = p
     }
     return argv.map((a) => a.replaceAll('{stateDir}', stateDir));
   }
-  return [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'infra', 'sandbox-cli.ts'), '--state-dir', stateDir, '--exit-on-stdin-close'];
+  return ownScriptCommand('infra/sandbox-cli', ['--state-dir', stateDir, '--exit-on-stdin-close']);
 }
 
 function waitForExit(child: ChildProcess): Promise<void> {
@@ -117,7 +116,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const logFile = join(stateDir, 'sandbox.log');
   const logFd = openSync(logFile, 'w');
   const child = spawn(cmd, args, {
-    cwd: options.cwd ?? REPO_ROOT,
+    cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
     // stdin stays a pipe we never write: its end-of-file tells the sandbox we are gone
     stdio: ['pipe', logFd, logFd],

@@ -3,7 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { diffCoverage, MalformedCoverageError, parseCoverage, renderCoverageDiffMd } from './diff-coverage';
 
 /**
- * `npm run coverage:diff -- <base.json> <head.json> [--fail-on-regression]`
+ * `contract-harness coverage diff <base.json> <head.json> [--fail-on-regression]`
+ * (`npm run coverage:diff -- ...`).
  * Prints Markdown to stdout. Exit 0; 1 with --fail-on-regression when a documented status that
  * base tested is untested in head (each one is named on stderr); 2 for an unreadable or
  * malformed file or bad usage.
@@ -19,22 +20,26 @@ function readCoverage(file: string) {
   return parseCoverage(text, file);
 }
 
-export function runCoverageDiff(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
-  const program = new Command('coverage:diff')
+type Write = (s: string) => void;
+const stdout: Write = (s) => process.stdout.write(s);
+const stderr: Write = (s) => process.stderr.write(s);
+
+/**
+ * The `coverage diff` command (`coverage:diff` when this file runs alone); `done` receives the
+ * exit code.
+ */
+export function coverageDiffCommand(name: string, done: (code: number) => void, out: Write = stdout, err: Write = stderr): Command {
+  return new Command(name)
     .description('Compare two coverage.json files: operations added and removed, statuses newly untested and newly covered')
     .argument('<base>', 'coverage.json of the base (e.g. the main branch)')
     .argument('<head>', 'coverage.json of the head (e.g. the pull request)')
     .option('--fail-on-regression', 'exit 1 when a status tested in base is untested in head')
-    .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: err });
-  try {
-    program.parse([...argv], { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
-  const [baseFile, headFile] = program.args as [string, string];
-  const { failOnRegression } = program.opts<{ failOnRegression?: boolean }>();
+    .configureOutput({ writeOut: out, writeErr: err })
+    .showHelpAfterError()
+    .action((baseFile: string, headFile: string, opts: { failOnRegression?: boolean }) => done(diffFiles(baseFile, headFile, opts.failOnRegression === true, out, err)));
+}
+
+function diffFiles(baseFile: string, headFile: string, failOnRegression: boolean, out: Write, err: Write): number {
   try {
     const base = readCoverage(baseFile);
     const head = readCoverage(headFile);
@@ -52,6 +57,19 @@ export function runCoverageDiff(argv: readonly string[], out: (s: string) => voi
     }
     throw e;
   }
+}
+
+/** The command over `argv` (user arguments), synchronously: its exit code. */
+export function runCoverageDiff(argv: readonly string[], out: Write = stdout, err: Write = stderr): number {
+  let code = 0;
+  const program = coverageDiffCommand('coverage:diff', (c) => (code = c), out, err).exitOverride();
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  return code;
 }
 
 if (require.main === module) process.exitCode = runCoverageDiff(process.argv.slice(2));

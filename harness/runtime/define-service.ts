@@ -37,6 +37,14 @@ export interface ServiceHandle<Paths extends {}> {
 
 let config: ResolvedConfig | undefined;
 
+/** Every service defined in this process, by name: `ok`/`fails` find a response's contract here. */
+const handles = new Map<string, ServiceHandle<{}>>();
+
+/** The handle `defineService` made for this service, if its client module was loaded. */
+export function definedService(name: string): ServiceHandle<{}> | undefined {
+  return handles.get(name);
+}
+
 function serviceConfig(name: string): { cfg: ResolvedConfig; svc: ResolvedServiceConfig } {
   config ??= loadConfig();
   const svc = config.services.find((s) => s.name === name);
@@ -114,5 +122,6 @@ export function defineService<Paths extends {}>(def: ServiceDefinition): Service
       test.skip(name, () => undefined);
     },
   };
+  handles.set(def.service, handle as ServiceHandle<{}>);
   return handle;
 }

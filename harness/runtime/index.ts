@@ -8,3 +8,7 @@ export { loadContract, type Contract, type LoadedContract } from './contract';
 export { currentTest, type RecordedCall } from './record-calls';
 export { toJsonSchema } from './schema-convert';
 export type { BaselineCase, CaseKind, Phase, ValueSource } from './case-types';
+// What hand-written suites use beside the typed clients
+export { ok, fails } from './expect-status';
+export { pg, SandboxDatabase, sandboxDatabaseUrl } from './pg';
+export { poll, type PollOptions } from './poll';

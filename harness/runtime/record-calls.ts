@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative, resolve, sep, posix } from 'node:path';
+import { join, relative, sep, posix } from 'node:path';
 import type { Middleware } from 'openapi-fetch';
 import { assertSandboxAlive, describeDeadServices, readSandboxStatus } from '../endpoints';
 import type { Phase } from './case-types';
 import type { LoadedContract } from './contract';
-
-const REPO_ROOT = resolve(__dirname, '..', '..');
 
 /** Contract 4: one line of `$HARNESS_CALLS_DIR/calls-<pid>.jsonl` per exchange; the reports read these. */
 export interface RecordedCall {
@@ -19,7 +17,7 @@ export interface RecordedCall {
   /** 0 when no response came. */
   status: number;
   durationMs: number;
-  /** Relative to the repository root, posix slashes. */
+  /** Relative to the project root (Jest's working directory: the gate runs it there), posix slashes. */
   testFile: string;
   testName: string;
   phase: Phase;
@@ -49,12 +47,12 @@ export interface RecorderOptions {
   callsDir: string;
 }
 
-/** The Jest test running now, if any: file relative to the repo root (posix) and full name. */
+/** The Jest test running now, if any: file relative to the project root (posix) and full name. */
 export function currentTest(): { testFile: string; testName: string } {
   const state = (globalThis as { expect?: { getState?: () => { testPath?: string; currentTestName?: string } } }).expect?.getState?.();
   const testPath = state?.testPath;
   return {
-    testFile: testPath ? relative(REPO_ROOT, testPath).split(sep).join(posix.sep) : '',
+    testFile: testPath ? relative(process.cwd(), testPath).split(sep).join(posix.sep) : '',
     testName: state?.currentTestName ?? '',
   };
 }

@@ -2,13 +2,14 @@
  * Direct access to the seeded run database, for assertions about rows (counts, constraints,
  * triggers) that the HTTP API cannot express.
  *
- * The URL comes from the sandbox's endpoints.json (contract 2, `databaseUrl`), whose path the
- * suites' global setup puts in HARNESS_ENDPOINTS. infra/sandbox.ts writes the URL of the seeded
+ * The URL comes from the runtime's `sandboxDatabaseUrl` (endpoints.json, contract 2,
+ * `databaseUrl`); the pool is the platform's own, with its type parsers (the runtime's `pg` helper
+ * keeps pg's defaults). infra/sandbox.ts writes the URL of the seeded
  * *run* database (`<prefix>_seeded_run`); should a sandbox write the admin URL (database
  * `postgres`) instead, the seeded run database is found by that naming rule.
  */
-import { readFileSync } from 'node:fs';
 import { Client, Pool, types, type PoolClient, type QueryResultRow } from 'pg';
+import { sandboxDatabaseUrl } from '../../harness/runtime';
 
 /** numeric and bigint as JS numbers (the services do the same), timestamps as Date, dates as text. */
 const NUMERIC = 1700;
@@ -22,20 +23,12 @@ const typeParsers = {
   }) as typeof types.getTypeParser,
 };
 
-function endpointsDatabaseUrl(): string {
-  const file = process.env.HARNESS_ENDPOINTS;
-  if (!file) throw new Error('HARNESS_ENDPOINTS is not set: run the hand-written suites with `--selectProjects suites` (its global setup starts the sandbox)');
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { databaseUrl?: unknown };
-  if (typeof parsed.databaseUrl !== 'string' || parsed.databaseUrl === '') throw new Error(`${file} has no databaseUrl`);
-  return parsed.databaseUrl;
-}
-
 let resolvedUrl: Promise<string> | undefined;
 
 /** The seeded run database's URL (see the header for the admin-URL fallback). */
 export function databaseUrl(): Promise<string> {
   resolvedUrl ??= (async () => {
-    const url = new URL(endpointsDatabaseUrl());
+    const url = new URL(sandboxDatabaseUrl());
     const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
     if (name !== '' && name !== 'postgres') return url.toString();
     const admin = new Client({ connectionString: url.toString() });

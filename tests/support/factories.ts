@@ -59,7 +59,7 @@ export class Fixtures {
 
   async company(overrides: Partial<CompanyCreate> = {}): Promise<Company> {
     const body: CompanyCreate = { ticker: uniqueTicker(), name: unique('Test Co'), sector: 'Testing', exchange: 'NYSE', isActive: true, ...overrides };
-    const company = ok(registry, await registry.seeded.POST('/companies', { body }), 201);
+    const company = ok(await registry.seeded.POST('/companies', { body }), 201);
     this.onCleanup(`company ${company.ticker}`, async () => {
       const res = await registry.seeded.DELETE('/companies/{companyId}', { params: { path: { companyId: company.id } } });
       if (res.response.status !== 204 && res.response.status !== 404) throw new Error(`DELETE company answered ${res.response.status}`);
@@ -68,7 +68,7 @@ export class Fixtures {
   }
 
   async trader(name = unique('trader')): Promise<Trader> {
-    const trader = ok(trading, await trading.seeded.POST('/traders', { body: { name } }), 201);
+    const trader = ok(await trading.seeded.POST('/traders', { body: { name } }), 201);
     this.forgetTrader(trader.id);
     return trader;
   }
@@ -91,12 +91,12 @@ export class Fixtures {
   async run(options: { userId?: string; initialCash?: number; strategy?: string } = {}): Promise<Run> {
     const userId = options.userId ?? (await this.trader()).id;
     const body = { userId, strategy: options.strategy ?? 'momentum', initialCash: options.initialCash ?? 100_000 };
-    return ok(trading, await trading.seeded.POST('/runs', { body }), 201);
+    return ok(await trading.seeded.POST('/runs', { body }), 201);
   }
 
   /** A market price for a fresh ticker (or the given one). */
   async price(price: number, ticker = uniqueTicker()): Promise<MarketPrice> {
-    const created = ok(trading, await trading.seeded.POST('/market-prices', { body: { ticker, price } }), 201);
+    const created = ok(await trading.seeded.POST('/market-prices', { body: { ticker, price } }), 201);
     this.onCleanup(`market price ${ticker}`, async () => {
       await sql('DELETE FROM market_prices WHERE ticker = $1', [ticker]);
     });
@@ -112,7 +112,7 @@ export class Fixtures {
       expiresAt: '2099-06-30T12:00:00.000Z',
       ...overrides,
     };
-    const approval = ok(risk, await risk.seeded.POST('/approvals', { body }), 201);
+    const approval = ok(await risk.seeded.POST('/approvals', { body }), 201);
     this.onCleanup(`approval ${approval.id}`, async () => {
       await sql('DELETE FROM operator_approvals WHERE id = $1', [approval.id]);
     });
@@ -127,7 +127,7 @@ export class Fixtures {
       endsAt: '2099-01-01T00:00:00.000Z',
       ...overrides,
     };
-    const lockout = ok(risk, await risk.seeded.POST('/lockouts', { body }), 201);
+    const lockout = ok(await risk.seeded.POST('/lockouts', { body }), 201);
     this.onCleanup(`lockout ${lockout.id}`, async () => {
       const res = await risk.seeded.DELETE('/lockouts/{lockoutId}', { params: { path: { lockoutId: lockout.id } } });
       if (res.response.status !== 204 && res.response.status !== 404) throw new Error(`DELETE lockout answered ${res.response.status}`);
@@ -136,7 +136,7 @@ export class Fixtures {
   }
 
   async watchlist(description: string | null = null) {
-    const wl = ok(registry, await registry.seeded.POST('/watchlists', { body: { name: unique('watchlist'), description } }), 201);
+    const wl = ok(await registry.seeded.POST('/watchlists', { body: { name: unique('watchlist'), description } }), 201);
     this.onCleanup(`watchlist ${wl.id}`, async () => {
       const res = await registry.seeded.DELETE('/watchlists/{watchlistId}', { params: { path: { watchlistId: wl.id } } });
       if (res.response.status !== 204 && res.response.status !== 404) throw new Error(`DELETE watchlist answered ${res.response.status}`);
