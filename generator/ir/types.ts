@@ -18,6 +18,8 @@ export interface ParameterIr {
   in: ParameterLocation;
   required: boolean;
   schema: SchemaNode;
+  /** The schema with its `$ref` followed, for the constraints (type, format, pattern, bounds). */
+  resolved: Record<string, unknown>;
   /** First example from the parameter (`example`, then `examples`), if any. */
   example?: { value: unknown };
 }
@@ -27,6 +29,8 @@ export interface BodyIr {
   contentType: string;
   schema: SchemaNode;
   example?: { value: unknown };
+  /** The body's record, when it is an object. */
+  record?: RecordShapeIr;
 }
 
 export interface ResponseIr {
@@ -35,6 +39,37 @@ export interface ResponseIr {
   /** The JSON media type, if the response documents one. */
   contentType?: string;
   schema?: SchemaNode;
+  /** The body's record, when it is an object (allOf merged). */
+  record?: RecordShapeIr;
+}
+
+/** One property of a record, resolved. */
+export interface PropertyIr {
+  name: string;
+  /** As written (a `$ref` kept), for the sampler. */
+  schema: SchemaNode;
+  resolved: Record<string, unknown>;
+  /** Only in responses (OAS 3.x 4.8.24): never sent, never compared with what was sent. */
+  readOnly: boolean;
+  /** Only in requests: never comes back. */
+  writeOnly: boolean;
+}
+
+/** An object schema's properties, allOf parts merged one level, in document order. */
+export interface RecordShapeIr {
+  properties: PropertyIr[];
+  /** Required properties a request must send (readOnly ones left out). */
+  required: string[];
+  /** Every property name, nested allOf parts included: where an id field may be. */
+  names: string[];
+}
+
+/** Where the records of a list response are: the body itself, or one array property of it. */
+export interface ListShapeIr {
+  items: SchemaNode;
+  /** The wrapping property (`{"projects": [...]}`); absent when the body is the array. */
+  listProperty?: string;
+  record?: RecordShapeIr;
 }
 
 export interface OperationIr {
@@ -51,6 +86,8 @@ export interface OperationIr {
   body?: BodyIr;
   /** Sorted: numeric statuses ascending, then ranges (`2XX`), then `default`. */
   responses: ResponseIr[];
+  /** The first 2xx body as a list, plain or wrapped; absent when it is neither. */
+  list?: ListShapeIr;
   role: OperationRole;
   /** The last path parameter: the id of the record an item operation acts on. */
   itemIdParam?: string;
