@@ -45,6 +45,8 @@ export interface Expectation {
   'not-found'?: string;
   /** Status for invalid input (e.g. `"400"`: the framework never sends 422); also generates the cases when the spec documents none. */
   invalid?: string;
+  /** JSON pointers of response fields the generated chains do not compare (`/updated_at`: the server sets it). */
+  ignore?: string[];
   /** Why: shown in the report beside every case the entry changes. */
   reason?: string;
 }

@@ -58,6 +58,7 @@ const configSchema = {
                 ok: { type: 'string', pattern: '^[1-4](\\d\\d|XX)$' },
                 'not-found': { type: 'string', pattern: '^[1-4](\\d\\d|XX)$' },
                 invalid: { type: 'string', pattern: '^[1-4](\\d\\d|XX)$' },
+                ignore: { type: 'array', items: { type: 'string', pattern: '^/' } },
                 reason: { type: 'string', minLength: 1 },
               },
             },

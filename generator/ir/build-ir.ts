@@ -2,9 +2,10 @@ import type { LoadedSpec } from '../load/load-spec';
 import { HTTP_METHODS } from '../load/validate-document';
 import { isRecord, toPointer } from '../spec-error';
 import { classifyOperation } from './classify-operation';
+import { inferResources } from './infer-resources';
 import { buildListShape, buildRecordShape } from './record-shape';
 import { firstExample, resolveNode, resolveRecord } from './resolve-node';
-import type { BodyIr, HttpMethod, OperationIr, ParameterIr, ParameterLocation, ResponseIr, ServiceIr } from './types';
+import type { BodyIr, HttpMethod, LinkIr, OperationIr, ParameterIr, ParameterLocation, ResponseIr, ServiceIr } from './types';
 
 /** Stage 2: the loaded document -> a small resolved model, sorted once (path, then method). */
 export function buildServiceIr(name: string, spec: LoadedSpec): ServiceIr {
@@ -33,6 +34,7 @@ export function buildServiceIr(name: string, spec: LoadedSpec): ServiceIr {
     versionString: spec.versionString,
     document: doc,
     operations,
+    resources: inferResources(operations),
     schemaNames: Object.keys(schemas).sort(compareText),
     warnings,
   };
@@ -147,13 +149,29 @@ function collectResponses(doc: unknown, op: Record<string, unknown>): ResponseIr
     const picked = isRecord(res) ? pickMedia(doc, res.content) : undefined;
     const schema = picked?.media.schema;
     const record = schema !== undefined ? buildRecordShape(doc, schema) : undefined;
+    const links = isRecord(res) ? collectLinks(doc, res.links) : [];
     out.push({
       status,
       ...(picked ? { contentType: picked.contentType, ...(schema !== undefined ? { schema } : {}) } : {}),
       ...(record ? { record } : {}),
+      ...(links.length > 0 ? { links } : {}),
     });
   }
   return out.sort((a, b) => statusRank(a.status) - statusRank(b.status) || compareText(a.status, b.status));
+}
+
+/** Links that name their operation by operationId (an `operationRef` is not followed). */
+function collectLinks(doc: unknown, links: unknown): LinkIr[] {
+  if (!isRecord(links)) return [];
+  const out: LinkIr[] = [];
+  for (const name of Object.keys(links).sort(compareText)) {
+    const link = resolveRecord(doc, links[name]);
+    if (typeof link.operationId !== 'string') continue;
+    const parameters = Object.create(null) as Record<string, string>;
+    if (isRecord(link.parameters)) for (const [k, v] of Object.entries(link.parameters)) if (typeof v === 'string') parameters[k.replace(/^(path|query|header|cookie)\./, '')] = v;
+    out.push({ name, operationId: link.operationId, parameters });
+  }
+  return out;
 }
 
 function statusRank(status: string): number {

@@ -41,6 +41,37 @@ export interface ResponseIr {
   schema?: SchemaNode;
   /** The body's record, when it is an object (allOf merged). */
   record?: RecordShapeIr;
+  /** OAS 3.x 4.8.20 Link Objects by operationId, sorted by name: which response value feeds which parameter. */
+  links?: LinkIr[];
+}
+
+export interface LinkIr {
+  name: string;
+  operationId: string;
+  /** Parameter name -> runtime expression (`$response.body#/id`). */
+  parameters: Record<string, string>;
+}
+
+/**
+ * A resource inferred from the paths (or named by links): a collection with a create, the item
+ * path that reads one record, and what else acts on it. Chains are planned per resource.
+ */
+export interface ResourceIr {
+  /** The collection path: `/watchlists`, `/companies/{companyId}/aliases`. */
+  collection: string;
+  create: OperationIr;
+  read?: OperationIr;
+  /** The item path's id parameter, and the created record's field that feeds it. */
+  itemParam?: string;
+  idField: string;
+  /** PUT and PATCH on the item, in that order. */
+  updates: OperationIr[];
+  delete?: OperationIr;
+  list?: OperationIr;
+  /** A nested collection's parent id parameters (`companyId`), outermost first. */
+  parentParams: string[];
+  /** The read and id field come from a link of the create's response, not from path inference. */
+  linked: boolean;
 }
 
 /** One property of a record, resolved. */
@@ -108,6 +139,8 @@ export interface ServiceIr {
   document: Record<string, unknown>;
   /** Sorted by path, then method (the manifest's order). */
   operations: OperationIr[];
+  /** Sorted by collection path. */
+  resources: ResourceIr[];
   /** `components.schemas` names, sorted. */
   schemaNames: string[];
   warnings: string[];

@@ -1,4 +1,4 @@
-import type { Expectation, ExpectationOrigin } from '../../harness/config-types';
+import { describeOrigin, type Expectation, type ExpectationOrigin } from '../../harness/config-types';
 
 export { describeOrigin, type ExpectationOrigin } from '../../harness/config-types';
 import type { OperationIr } from '../ir/types';
@@ -9,6 +9,8 @@ export type ExpectedKind = 'ok' | 'not-found' | 'invalid';
 export interface OperationExpectation {
   skip?: ExpectationOrigin & { reason: string };
   status: Partial<Record<ExpectedKind, { status: string } & ExpectationOrigin>>;
+  /** Response fields the chains leave out of their comparisons, each with the entry that says so. */
+  ignore?: { pointer: string; by: string }[];
 }
 
 /** A service's `expect` entries and where they sit (`harness.config.json services[0].expect`). */
@@ -38,6 +40,10 @@ export function expectationFor(config: ConfigExpectations | undefined, op: Opera
     const field = (name: string) => (/^[a-z]+$/.test(name) ? `${at}.${name}` : `${at}[${JSON.stringify(name)}]`);
     const reason = entry.reason !== undefined ? { reason: entry.reason } : {};
     if (entry.skip !== undefined) out.skip = { by: field('skip'), reason: entry.skip };
+    if (entry.ignore !== undefined) {
+      const by = describeOrigin({ by: field('ignore'), ...reason });
+      out.ignore = [...(out.ignore ?? []).filter((i) => !entry.ignore!.includes(i.pointer)), ...entry.ignore.map((pointer) => ({ pointer, by }))];
+    }
     for (const kind of KINDS) {
       const status = entry[kind];
       if (status !== undefined) out.status[kind] = { status, by: field(kind), ...reason };

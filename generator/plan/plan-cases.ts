@@ -130,7 +130,7 @@ function planUpsertInOwnParent(ir: ServiceIr, op: OperationIr, options: PlanOpti
 }
 
 /** The POST that creates the record a case acts on, and where the case finds the new id. */
-function planCreateFirst(
+export function planCreateFirst(
   ir: ServiceIr,
   collection: string,
   idParam: string,
