@@ -23,7 +23,8 @@ export function inferResources(operations: readonly OperationIr[]): ResourceIr[]
     const itemPath = item?.op.path ?? operations.find((o) => isItemOf(o.path, collection))?.path;
     const itemParam = item?.param ?? (itemPath ? PARAM_SEGMENT.exec(itemPath.split('/').at(-1)!)?.[1] : undefined);
     const onItem = (method: string) => (itemPath ? operations.find((o) => o.method === method && o.path === itemPath && o.problems.length === 0) : undefined);
-    const list = operations.find((o) => o.role === 'list' && o.path === collection && o.list !== undefined);
+    // a wrapped list (`{"notes": [...]}`) is a list here, though its role is read
+    const list = operations.find((o) => o.method === 'get' && o.path === collection && o.list !== undefined && o.problems.length === 0);
     const del = onItem('delete');
     out.push({
       collection,

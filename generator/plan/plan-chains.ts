@@ -76,7 +76,8 @@ export function planResourceChains(ir: ServiceIr, resource: ResourceIr, options:
   for (const update of resource.updates) {
     const verb = update.method.toUpperCase();
     add('update-read', `${verb} is visible in the next read${update.method === 'patch' ? ' and leaves unsent fields alone' : ''}`, [resource.create, read, update], () => {
-      const body = planUpdateBody(ir, update, setup.ok ? setup.value.at(-1)?.body?.value : undefined);
+      const defaults = Object.fromEntries((resource.create.body?.record?.properties ?? []).filter((p) => 'default' in p.resolved).map((p) => [p.name, p.resolved.default]));
+      const body = planUpdateBody(ir, update, setup.ok ? setup.value.at(-1)?.body?.value : undefined, defaults);
       if (!body.ok) return body;
       const step = stepFor(ir, update, 'update', options, item);
       if (!step.ok) return step;

@@ -9,16 +9,18 @@ import { findPatternMatch, findUniqueStrings, sampleSchema, schemaType } from '.
  * sent (and whatever it requires); a PATCH sends one field (and whatever it requires), so the
  * fields it leaves out can be checked unchanged. Strings are made unique at run time.
  */
-export function planUpdateBody(ir: ServiceIr, op: OperationIr, created: unknown): Resolved<{ value: Record<string, unknown>; unique?: UniqueString[] }> {
+export function planUpdateBody(ir: ServiceIr, op: OperationIr, created: unknown, createdDefaults: Record<string, unknown> = {}): Resolved<{ value: Record<string, unknown>; unique?: UniqueString[] }> {
   const record = op.body?.record;
   if (!op.body || !record || record.properties.length === 0) return { ok: false, reason: `${op.method.toUpperCase()} ${op.path} takes no object body to change a record with` };
   const before = created !== null && typeof created === 'object' ? (created as Record<string, unknown>) : {};
   const value: Record<string, unknown> = {};
   const changeable = record.properties.filter((p) => !p.readOnly && p.resolved.format !== 'uuid');
-  const wanted = op.method === 'patch' ? changeable.filter((p) => changedValue(p.resolved, before[p.name]) !== undefined).slice(0, 1) : changeable.filter((p) => p.name in before || record.required.includes(p.name));
+  // a field the create did not send holds its default: the update must differ from that
+  const current = (name: string) => (name in before ? before[name] : createdDefaults[name]);
+  const wanted = op.method === 'patch' ? changeable.filter((p) => changedValue(p.resolved, current(p.name)) !== undefined).slice(0, 1) : changeable.filter((p) => p.name in before || record.required.includes(p.name));
   for (const p of changeable) {
     if (!wanted.includes(p) && !record.required.includes(p.name)) continue;
-    const changed = changedValue(p.resolved, before[p.name]);
+    const changed = changedValue(p.resolved, current(p.name));
     if (changed !== undefined) {
       value[p.name] = changed;
       continue;
