@@ -217,3 +217,172 @@ registry.test("registry DELETE /companies/{companyId}/aliases/{aliasId} returns 
     },
   },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+registry.chain("registry chain /companies/{companyId}/aliases: a child is listed under its parent and no other", {
+  "kind": "nested-list",
+  "oracle": "nested-list-leak",
+  "resource": "/companies/{companyId}/aliases",
+  "steps": [
+    {
+      "name": "parent",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "other-parent",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "create",
+      "operationId": "createCompanyAlias",
+      "method": "post",
+      "path": "/companies/{companyId}/aliases",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "body": {
+        "contentType": "application/json",
+        "value": { "alias": "Apple Computer" },
+        "unique": [{ "pointer": "/alias", "maxLength": 100 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "list",
+      "operationId": "listCompanyAliases",
+      "method": "get",
+      "path": "/companies/{companyId}/aliases",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "expect": "200",
+      "list": { "field": "id" },
+    },
+    {
+      "name": "list-other",
+      "operationId": "listCompanyAliases",
+      "method": "get",
+      "path": "/companies/{companyId}/aliases",
+      "params": { "path": { "companyId": { "step": { "name": "other-parent", "field": "id" } } } },
+      "expect": "200",
+      "list": { "field": "id" },
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "alias" }],
+});
+
+registry.chain("registry chain /companies/{companyId}/aliases: a deleted record is gone", {
+  "kind": "delete-read",
+  "oracle": "delete-not-effective",
+  "resource": "/companies/{companyId}/aliases",
+  "steps": [
+    {
+      "name": "parent",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "create",
+      "operationId": "createCompanyAlias",
+      "method": "post",
+      "path": "/companies/{companyId}/aliases",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "body": {
+        "contentType": "application/json",
+        "value": { "alias": "Apple Computer" },
+        "unique": [{ "pointer": "/alias", "maxLength": 100 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "delete",
+      "operationId": "deleteCompanyAlias",
+      "method": "delete",
+      "path": "/companies/{companyId}/aliases/{aliasId}",
+      "params": {
+        "path": {
+          "aliasId": { "step": { "name": "create", "field": "id" } },
+          "companyId": { "step": { "name": "parent", "field": "id" } },
+        },
+      },
+      "expect": "204",
+    },
+    {
+      "name": "list",
+      "operationId": "listCompanyAliases",
+      "method": "get",
+      "path": "/companies/{companyId}/aliases",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "expect": "200",
+      "list": { "field": "id" },
+    },
+    {
+      "name": "delete-again",
+      "operationId": "deleteCompanyAlias",
+      "method": "delete",
+      "path": "/companies/{companyId}/aliases/{aliasId}",
+      "params": {
+        "path": {
+          "aliasId": { "step": { "name": "create", "field": "id" } },
+          "companyId": { "step": { "name": "parent", "field": "id" } },
+        },
+      },
+      "expect": "404",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "alias" }],
+});

@@ -248,3 +248,294 @@ registry.test("registry PATCH /companies/{companyId} returns 422 for a body with
     "expect": "201",
   },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+registry.chain("registry chain /companies: a created record reads back as it was sent", {
+  "kind": "create-read",
+  "oracle": "create-read-mismatch",
+  "resource": "/companies",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getCompany",
+      "method": "get",
+      "path": "/companies/{companyId}",
+      "params": { "path": { "companyId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "name" },
+    { "name": "sector" },
+    { "name": "exchange" },
+    { "name": "isActive" },
+  ],
+});
+
+registry.chain("registry chain /companies: two reads of one record give the same body", {
+  "kind": "read-twice",
+  "oracle": "read-not-idempotent",
+  "resource": "/companies",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getCompany",
+      "method": "get",
+      "path": "/companies/{companyId}",
+      "params": { "path": { "companyId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+    {
+      "name": "read-again",
+      "operationId": "getCompany",
+      "method": "get",
+      "path": "/companies/{companyId}",
+      "params": { "path": { "companyId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "name" },
+    { "name": "sector" },
+    { "name": "exchange" },
+    { "name": "isActive" },
+  ],
+});
+
+registry.chain("registry chain /companies: a created record is listed", {
+  "kind": "create-list",
+  "oracle": "list-missing-created",
+  "resource": "/companies",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "list",
+      "operationId": "listCompanies",
+      "method": "get",
+      "path": "/companies",
+      "expect": "200",
+      "list": {
+        "field": "id",
+        "paging": { "limit": { "name": "limit", "value": 100 }, "offset": "offset", "maxPages": 10 },
+      },
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "name" },
+    { "name": "sector" },
+    { "name": "exchange" },
+    { "name": "isActive" },
+  ],
+});
+
+registry.chain("registry chain /companies: PATCH is visible in the next read and leaves unsent fields alone", {
+  "kind": "update-read",
+  "oracle": "update-not-persisted",
+  "resource": "/companies",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getCompany",
+      "method": "get",
+      "path": "/companies/{companyId}",
+      "params": { "path": { "companyId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+    {
+      "name": "update",
+      "operationId": "updateCompany",
+      "method": "patch",
+      "path": "/companies/{companyId}",
+      "params": { "path": { "companyId": { "step": { "name": "create", "field": "id" } } } },
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "updated" },
+        "unique": [{ "pointer": "/name", "maxLength": 200 }],
+      },
+      "expect": "200",
+    },
+    {
+      "name": "read-after",
+      "operationId": "getCompany",
+      "method": "get",
+      "path": "/companies/{companyId}",
+      "params": { "path": { "companyId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "name" },
+    { "name": "sector" },
+    { "name": "exchange" },
+    { "name": "isActive" },
+  ],
+});
+
+registry.chain("registry chain /companies: a deleted record is gone", {
+  "kind": "delete-read",
+  "oracle": "delete-not-effective",
+  "resource": "/companies",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "delete",
+      "operationId": "deleteCompany",
+      "method": "delete",
+      "path": "/companies/{companyId}",
+      "params": { "path": { "companyId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "204",
+    },
+    {
+      "name": "read-after-delete",
+      "operationId": "getCompany",
+      "method": "get",
+      "path": "/companies/{companyId}",
+      "params": { "path": { "companyId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "404",
+    },
+    {
+      "name": "list",
+      "operationId": "listCompanies",
+      "method": "get",
+      "path": "/companies",
+      "expect": "200",
+      "list": {
+        "field": "id",
+        "paging": { "limit": { "name": "limit", "value": 100 }, "offset": "offset", "maxPages": 10 },
+      },
+    },
+    {
+      "name": "delete-again",
+      "operationId": "deleteCompany",
+      "method": "delete",
+      "path": "/companies/{companyId}",
+      "params": { "path": { "companyId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "404",
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "name" },
+    { "name": "sector" },
+    { "name": "exchange" },
+    { "name": "isActive" },
+  ],
+});

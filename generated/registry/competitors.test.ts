@@ -191,3 +191,170 @@ registry.test("registry DELETE /companies/{companyId}/competitors/{linkId} retur
     },
   },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+registry.chain("registry chain /companies/{companyId}/competitors: a child is listed under its parent and no other", {
+  "kind": "nested-list",
+  "oracle": "nested-list-leak",
+  "resource": "/companies/{companyId}/competitors",
+  "steps": [
+    {
+      "name": "parent",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "other-parent",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "create",
+      "operationId": "createCompanyCompetitor",
+      "method": "post",
+      "path": "/companies/{companyId}/competitors",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "body": {
+        "contentType": "application/json",
+        "value": { "competitorId": "00000000-0000-4000-a100-000000000003", "strength": 0.6 },
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "list",
+      "operationId": "listCompanyCompetitors",
+      "method": "get",
+      "path": "/companies/{companyId}/competitors",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "expect": "200",
+      "list": { "field": "id" },
+    },
+    {
+      "name": "list-other",
+      "operationId": "listCompanyCompetitors",
+      "method": "get",
+      "path": "/companies/{companyId}/competitors",
+      "params": { "path": { "companyId": { "step": { "name": "other-parent", "field": "id" } } } },
+      "expect": "200",
+      "list": { "field": "id" },
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "competitorId", "format": "uuid" }, { "name": "strength" }],
+});
+
+registry.chain("registry chain /companies/{companyId}/competitors: a deleted record is gone", {
+  "kind": "delete-read",
+  "oracle": "delete-not-effective",
+  "resource": "/companies/{companyId}/competitors",
+  "steps": [
+    {
+      "name": "parent",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "create",
+      "operationId": "createCompanyCompetitor",
+      "method": "post",
+      "path": "/companies/{companyId}/competitors",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "body": {
+        "contentType": "application/json",
+        "value": { "competitorId": "00000000-0000-4000-a100-000000000003", "strength": 0.6 },
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "delete",
+      "operationId": "deleteCompanyCompetitor",
+      "method": "delete",
+      "path": "/companies/{companyId}/competitors/{linkId}",
+      "params": {
+        "path": {
+          "companyId": { "step": { "name": "parent", "field": "id" } },
+          "linkId": { "step": { "name": "create", "field": "id" } },
+        },
+      },
+      "expect": "204",
+    },
+    {
+      "name": "list",
+      "operationId": "listCompanyCompetitors",
+      "method": "get",
+      "path": "/companies/{companyId}/competitors",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "expect": "200",
+      "list": { "field": "id" },
+    },
+    {
+      "name": "delete-again",
+      "operationId": "deleteCompanyCompetitor",
+      "method": "delete",
+      "path": "/companies/{companyId}/competitors/{linkId}",
+      "params": {
+        "path": {
+          "companyId": { "step": { "name": "parent", "field": "id" } },
+          "linkId": { "step": { "name": "create", "field": "id" } },
+        },
+      },
+      "expect": "404",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "competitorId", "format": "uuid" }, { "name": "strength" }],
+});

@@ -233,3 +233,172 @@ registry.test("registry DELETE /companies/{companyId}/sources/{sourceId} returns
     },
   },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+registry.chain("registry chain /companies/{companyId}/sources: a child is listed under its parent and no other", {
+  "kind": "nested-list",
+  "oracle": "nested-list-leak",
+  "resource": "/companies/{companyId}/sources",
+  "steps": [
+    {
+      "name": "parent",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "other-parent",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "create",
+      "operationId": "createCompanySource",
+      "method": "post",
+      "path": "/companies/{companyId}/sources",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "body": {
+        "contentType": "application/json",
+        "value": { "kind": "RSS", "url": "https://feeds.example.com/aapl.rss" },
+        "unique": [{ "pointer": "/url", "maxLength": 2000, "pattern": "^https?://[^\\s]+$" }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "list",
+      "operationId": "listCompanySources",
+      "method": "get",
+      "path": "/companies/{companyId}/sources",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "expect": "200",
+      "list": { "field": "id" },
+    },
+    {
+      "name": "list-other",
+      "operationId": "listCompanySources",
+      "method": "get",
+      "path": "/companies/{companyId}/sources",
+      "params": { "path": { "companyId": { "step": { "name": "other-parent", "field": "id" } } } },
+      "expect": "200",
+      "list": { "field": "id" },
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "kind" }, { "name": "url" }],
+});
+
+registry.chain("registry chain /companies/{companyId}/sources: a deleted record is gone", {
+  "kind": "delete-read",
+  "oracle": "delete-not-effective",
+  "resource": "/companies/{companyId}/sources",
+  "steps": [
+    {
+      "name": "parent",
+      "operationId": "createCompany",
+      "method": "post",
+      "path": "/companies",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "AMZN",
+          "name": "Amazon.com, Inc.",
+          "sector": "Consumer Discretionary",
+          "exchange": "NASDAQ",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/name", "maxLength": 200 },
+          { "pointer": "/sector", "maxLength": 100 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "create",
+      "operationId": "createCompanySource",
+      "method": "post",
+      "path": "/companies/{companyId}/sources",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "body": {
+        "contentType": "application/json",
+        "value": { "kind": "RSS", "url": "https://feeds.example.com/aapl.rss" },
+        "unique": [{ "pointer": "/url", "maxLength": 2000, "pattern": "^https?://[^\\s]+$" }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "delete",
+      "operationId": "deleteCompanySource",
+      "method": "delete",
+      "path": "/companies/{companyId}/sources/{sourceId}",
+      "params": {
+        "path": {
+          "companyId": { "step": { "name": "parent", "field": "id" } },
+          "sourceId": { "step": { "name": "create", "field": "id" } },
+        },
+      },
+      "expect": "204",
+    },
+    {
+      "name": "list",
+      "operationId": "listCompanySources",
+      "method": "get",
+      "path": "/companies/{companyId}/sources",
+      "params": { "path": { "companyId": { "step": { "name": "parent", "field": "id" } } } },
+      "expect": "200",
+      "list": { "field": "id" },
+    },
+    {
+      "name": "delete-again",
+      "operationId": "deleteCompanySource",
+      "method": "delete",
+      "path": "/companies/{companyId}/sources/{sourceId}",
+      "params": {
+        "path": {
+          "companyId": { "step": { "name": "parent", "field": "id" } },
+          "sourceId": { "step": { "name": "create", "field": "id" } },
+        },
+      },
+      "expect": "404",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "kind" }, { "name": "url" }],
+});

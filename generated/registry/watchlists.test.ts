@@ -241,3 +241,219 @@ registry.test("registry PUT /watchlists/{watchlistId} returns 422 for a body wit
     "expect": "201",
   },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+registry.chain("registry chain /watchlists: a created record reads back as it was sent", {
+  "kind": "create-read",
+  "oracle": "create-read-mismatch",
+  "resource": "/watchlists",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createWatchlist",
+      "method": "post",
+      "path": "/watchlists",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "Energy majors", "description": "Integrated oil and gas" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }, { "pointer": "/description", "maxLength": 500 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getWatchlist",
+      "method": "get",
+      "path": "/watchlists/{watchlistId}",
+      "params": { "path": { "watchlistId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "name" }, { "name": "description" }],
+});
+
+registry.chain("registry chain /watchlists: two reads of one record give the same body", {
+  "kind": "read-twice",
+  "oracle": "read-not-idempotent",
+  "resource": "/watchlists",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createWatchlist",
+      "method": "post",
+      "path": "/watchlists",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "Energy majors", "description": "Integrated oil and gas" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }, { "pointer": "/description", "maxLength": 500 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getWatchlist",
+      "method": "get",
+      "path": "/watchlists/{watchlistId}",
+      "params": { "path": { "watchlistId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+    {
+      "name": "read-again",
+      "operationId": "getWatchlist",
+      "method": "get",
+      "path": "/watchlists/{watchlistId}",
+      "params": { "path": { "watchlistId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "name" }, { "name": "description" }],
+});
+
+registry.chain("registry chain /watchlists: a created record is listed", {
+  "kind": "create-list",
+  "oracle": "list-missing-created",
+  "resource": "/watchlists",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createWatchlist",
+      "method": "post",
+      "path": "/watchlists",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "Energy majors", "description": "Integrated oil and gas" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }, { "pointer": "/description", "maxLength": 500 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "list",
+      "operationId": "listWatchlists",
+      "method": "get",
+      "path": "/watchlists",
+      "expect": "200",
+      "list": {
+        "field": "id",
+        "paging": { "limit": { "name": "limit", "value": 100 }, "offset": "offset", "maxPages": 10 },
+      },
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "name" }, { "name": "description" }],
+});
+
+registry.chain("registry chain /watchlists: PUT is visible in the next read", {
+  "kind": "update-read",
+  "oracle": "update-not-persisted",
+  "resource": "/watchlists",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createWatchlist",
+      "method": "post",
+      "path": "/watchlists",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "Energy majors", "description": "Integrated oil and gas" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }, { "pointer": "/description", "maxLength": 500 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getWatchlist",
+      "method": "get",
+      "path": "/watchlists/{watchlistId}",
+      "params": { "path": { "watchlistId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+    {
+      "name": "update",
+      "operationId": "replaceWatchlist",
+      "method": "put",
+      "path": "/watchlists/{watchlistId}",
+      "params": { "path": { "watchlistId": { "step": { "name": "create", "field": "id" } } } },
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "updated", "description": "updated" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }, { "pointer": "/description", "maxLength": 500 }],
+      },
+      "expect": "200",
+    },
+    {
+      "name": "read-after",
+      "operationId": "getWatchlist",
+      "method": "get",
+      "path": "/watchlists/{watchlistId}",
+      "params": { "path": { "watchlistId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "name" }, { "name": "description" }],
+});
+
+registry.chain("registry chain /watchlists: a deleted record is gone", {
+  "kind": "delete-read",
+  "oracle": "delete-not-effective",
+  "resource": "/watchlists",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createWatchlist",
+      "method": "post",
+      "path": "/watchlists",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "Energy majors", "description": "Integrated oil and gas" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }, { "pointer": "/description", "maxLength": 500 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "delete",
+      "operationId": "deleteWatchlist",
+      "method": "delete",
+      "path": "/watchlists/{watchlistId}",
+      "params": { "path": { "watchlistId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "204",
+    },
+    {
+      "name": "read-after-delete",
+      "operationId": "getWatchlist",
+      "method": "get",
+      "path": "/watchlists/{watchlistId}",
+      "params": { "path": { "watchlistId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "404",
+    },
+    {
+      "name": "list",
+      "operationId": "listWatchlists",
+      "method": "get",
+      "path": "/watchlists",
+      "expect": "200",
+      "list": {
+        "field": "id",
+        "paging": { "limit": { "name": "limit", "value": 100 }, "offset": "offset", "maxPages": 10 },
+      },
+    },
+    {
+      "name": "delete-again",
+      "operationId": "deleteWatchlist",
+      "method": "delete",
+      "path": "/watchlists/{watchlistId}",
+      "params": { "path": { "watchlistId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "404",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "name" }, { "name": "description" }],
+});

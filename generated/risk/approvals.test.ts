@@ -437,3 +437,163 @@ risk.test("risk POST /approvals/{approvalId}/reject returns 422 for a body with 
     "expect": "201",
   },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+risk.chain("risk chain /approvals: a created record reads back as it was sent", {
+  "kind": "create-read",
+  "oracle": "create-read-mismatch",
+  "resource": "/approvals",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createApproval",
+      "method": "post",
+      "path": "/approvals",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "NVDA",
+          "side": "BUY",
+          "quantity": 2500,
+          "requestedBy": "alice",
+          "reason": "Rebalance into semiconductors",
+          "expiresAt": "2099-01-01T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/requestedBy", "maxLength": 100 },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getApproval",
+      "method": "get",
+      "path": "/approvals/{approvalId}",
+      "params": { "path": { "approvalId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "side" },
+    { "name": "quantity" },
+    { "name": "requestedBy" },
+    { "name": "reason" },
+    { "name": "expiresAt", "format": "date-time" },
+  ],
+});
+
+risk.chain("risk chain /approvals: two reads of one record give the same body", {
+  "kind": "read-twice",
+  "oracle": "read-not-idempotent",
+  "resource": "/approvals",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createApproval",
+      "method": "post",
+      "path": "/approvals",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "NVDA",
+          "side": "BUY",
+          "quantity": 2500,
+          "requestedBy": "alice",
+          "reason": "Rebalance into semiconductors",
+          "expiresAt": "2099-01-01T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/requestedBy", "maxLength": 100 },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getApproval",
+      "method": "get",
+      "path": "/approvals/{approvalId}",
+      "params": { "path": { "approvalId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+    {
+      "name": "read-again",
+      "operationId": "getApproval",
+      "method": "get",
+      "path": "/approvals/{approvalId}",
+      "params": { "path": { "approvalId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "side" },
+    { "name": "quantity" },
+    { "name": "requestedBy" },
+    { "name": "reason" },
+    { "name": "expiresAt", "format": "date-time" },
+  ],
+});
+
+risk.chain("risk chain /approvals: a created record is listed", {
+  "kind": "create-list",
+  "oracle": "list-missing-created",
+  "resource": "/approvals",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createApproval",
+      "method": "post",
+      "path": "/approvals",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "NVDA",
+          "side": "BUY",
+          "quantity": 2500,
+          "requestedBy": "alice",
+          "reason": "Rebalance into semiconductors",
+          "expiresAt": "2099-01-01T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/requestedBy", "maxLength": 100 },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "list",
+      "operationId": "listApprovals",
+      "method": "get",
+      "path": "/approvals",
+      "expect": "200",
+      "list": {
+        "field": "id",
+        "paging": { "limit": { "name": "limit", "value": 100 }, "offset": "offset", "maxPages": 10 },
+      },
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "side" },
+    { "name": "quantity" },
+    { "name": "requestedBy" },
+    { "name": "reason" },
+    { "name": "expiresAt", "format": "date-time" },
+  ],
+});

@@ -164,3 +164,219 @@ risk.test("risk GET /lockouts/{lockoutId} returns 422 for a malformed path id (l
   "path": "/lockouts/{lockoutId}",
   "params": { "path": { "lockoutId": { "value": "not-a-uuid" } } },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+risk.chain("risk chain /lockouts: a created record reads back as it was sent", {
+  "kind": "create-read",
+  "oracle": "create-read-mismatch",
+  "resource": "/lockouts",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createLockout",
+      "method": "post",
+      "path": "/lockouts",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "JPM",
+          "reason": "Pending regulatory announcement",
+          "startsAt": "2026-02-01T00:00:00.000Z",
+          "endsAt": "2026-02-03T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getLockout",
+      "method": "get",
+      "path": "/lockouts/{lockoutId}",
+      "params": { "path": { "lockoutId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "reason" },
+    { "name": "startsAt", "format": "date-time" },
+    { "name": "endsAt", "format": "date-time" },
+  ],
+});
+
+risk.chain("risk chain /lockouts: two reads of one record give the same body", {
+  "kind": "read-twice",
+  "oracle": "read-not-idempotent",
+  "resource": "/lockouts",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createLockout",
+      "method": "post",
+      "path": "/lockouts",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "JPM",
+          "reason": "Pending regulatory announcement",
+          "startsAt": "2026-02-01T00:00:00.000Z",
+          "endsAt": "2026-02-03T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getLockout",
+      "method": "get",
+      "path": "/lockouts/{lockoutId}",
+      "params": { "path": { "lockoutId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+    {
+      "name": "read-again",
+      "operationId": "getLockout",
+      "method": "get",
+      "path": "/lockouts/{lockoutId}",
+      "params": { "path": { "lockoutId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "reason" },
+    { "name": "startsAt", "format": "date-time" },
+    { "name": "endsAt", "format": "date-time" },
+  ],
+});
+
+risk.chain("risk chain /lockouts: a created record is listed", {
+  "kind": "create-list",
+  "oracle": "list-missing-created",
+  "resource": "/lockouts",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createLockout",
+      "method": "post",
+      "path": "/lockouts",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "JPM",
+          "reason": "Pending regulatory announcement",
+          "startsAt": "2026-02-01T00:00:00.000Z",
+          "endsAt": "2026-02-03T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "list",
+      "operationId": "listLockouts",
+      "method": "get",
+      "path": "/lockouts",
+      "expect": "200",
+      "list": {
+        "field": "id",
+        "paging": { "limit": { "name": "limit", "value": 100 }, "offset": "offset", "maxPages": 10 },
+      },
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "reason" },
+    { "name": "startsAt", "format": "date-time" },
+    { "name": "endsAt", "format": "date-time" },
+  ],
+});
+
+risk.chain("risk chain /lockouts: a deleted record is gone", {
+  "kind": "delete-read",
+  "oracle": "delete-not-effective",
+  "resource": "/lockouts",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createLockout",
+      "method": "post",
+      "path": "/lockouts",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "ticker": "JPM",
+          "reason": "Pending regulatory announcement",
+          "startsAt": "2026-02-01T00:00:00.000Z",
+          "endsAt": "2026-02-03T00:00:00.000Z",
+        },
+        "unique": [
+          { "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+          { "pointer": "/reason", "maxLength": 500 },
+        ],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "delete",
+      "operationId": "deleteLockout",
+      "method": "delete",
+      "path": "/lockouts/{lockoutId}",
+      "params": { "path": { "lockoutId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "204",
+    },
+    {
+      "name": "read-after-delete",
+      "operationId": "getLockout",
+      "method": "get",
+      "path": "/lockouts/{lockoutId}",
+      "params": { "path": { "lockoutId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "404",
+    },
+    {
+      "name": "list",
+      "operationId": "listLockouts",
+      "method": "get",
+      "path": "/lockouts",
+      "expect": "200",
+      "list": {
+        "field": "id",
+        "paging": { "limit": { "name": "limit", "value": 100 }, "offset": "offset", "maxPages": 10 },
+      },
+    },
+    {
+      "name": "delete-again",
+      "operationId": "deleteLockout",
+      "method": "delete",
+      "path": "/lockouts/{lockoutId}",
+      "params": { "path": { "lockoutId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "404",
+    },
+  ],
+  "idField": "id",
+  "compare": [
+    { "name": "ticker" },
+    { "name": "reason" },
+    { "name": "startsAt", "format": "date-time" },
+    { "name": "endsAt", "format": "date-time" },
+  ],
+});

@@ -182,3 +182,157 @@ trading.test("trading PUT /market-prices/{ticker} returns 422 for a body with a 
     "expect": "201",
   },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+trading.chain("trading chain /market-prices: a created record reads back as it was sent", {
+  "kind": "create-read",
+  "oracle": "create-read-mismatch",
+  "resource": "/market-prices",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createMarketPrice",
+      "method": "post",
+      "path": "/market-prices",
+      "body": {
+        "contentType": "application/json",
+        "value": { "ticker": "TEST", "price": 50 },
+        "unique": [{ "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getMarketPrice",
+      "method": "get",
+      "path": "/market-prices/{ticker}",
+      "params": { "path": { "ticker": { "step": { "name": "create", "field": "ticker" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "ticker",
+  "compare": [{ "name": "ticker" }, { "name": "price" }, { "name": "asOf", "format": "date-time" }],
+});
+
+trading.chain("trading chain /market-prices: two reads of one record give the same body", {
+  "kind": "read-twice",
+  "oracle": "read-not-idempotent",
+  "resource": "/market-prices",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createMarketPrice",
+      "method": "post",
+      "path": "/market-prices",
+      "body": {
+        "contentType": "application/json",
+        "value": { "ticker": "TEST", "price": 50 },
+        "unique": [{ "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getMarketPrice",
+      "method": "get",
+      "path": "/market-prices/{ticker}",
+      "params": { "path": { "ticker": { "step": { "name": "create", "field": "ticker" } } } },
+      "expect": "200",
+    },
+    {
+      "name": "read-again",
+      "operationId": "getMarketPrice",
+      "method": "get",
+      "path": "/market-prices/{ticker}",
+      "params": { "path": { "ticker": { "step": { "name": "create", "field": "ticker" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "ticker",
+  "compare": [{ "name": "ticker" }, { "name": "price" }, { "name": "asOf", "format": "date-time" }],
+});
+
+trading.chain("trading chain /market-prices: a created record is listed", {
+  "kind": "create-list",
+  "oracle": "list-missing-created",
+  "resource": "/market-prices",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createMarketPrice",
+      "method": "post",
+      "path": "/market-prices",
+      "body": {
+        "contentType": "application/json",
+        "value": { "ticker": "TEST", "price": 50 },
+        "unique": [{ "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "list",
+      "operationId": "listMarketPrices",
+      "method": "get",
+      "path": "/market-prices",
+      "expect": "200",
+      "list": {
+        "field": "ticker",
+        "paging": { "limit": { "name": "limit", "value": 100 }, "offset": "offset", "maxPages": 10 },
+      },
+    },
+  ],
+  "idField": "ticker",
+  "compare": [{ "name": "ticker" }, { "name": "price" }, { "name": "asOf", "format": "date-time" }],
+});
+
+trading.chain("trading chain /market-prices: PUT is visible in the next read", {
+  "kind": "update-read",
+  "oracle": "update-not-persisted",
+  "resource": "/market-prices",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createMarketPrice",
+      "method": "post",
+      "path": "/market-prices",
+      "body": {
+        "contentType": "application/json",
+        "value": { "ticker": "TEST", "price": 50 },
+        "unique": [{ "pointer": "/ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getMarketPrice",
+      "method": "get",
+      "path": "/market-prices/{ticker}",
+      "params": { "path": { "ticker": { "step": { "name": "create", "field": "ticker" } } } },
+      "expect": "200",
+    },
+    {
+      "name": "update",
+      "operationId": "setMarketPrice",
+      "method": "put",
+      "path": "/market-prices/{ticker}",
+      "params": { "path": { "ticker": { "step": { "name": "create", "field": "ticker" } } } },
+      "body": { "contentType": "application/json", "value": { "price": 51 } },
+      "expect": "200",
+    },
+    {
+      "name": "read-after",
+      "operationId": "getMarketPrice",
+      "method": "get",
+      "path": "/market-prices/{ticker}",
+      "params": { "path": { "ticker": { "step": { "name": "create", "field": "ticker" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "ticker",
+  "compare": [{ "name": "ticker" }, { "name": "price" }, { "name": "asOf", "format": "date-time" }],
+});

@@ -103,3 +103,121 @@ trading.test("trading GET /notifications/{notificationId} returns 422 for a malf
   "path": "/notifications/{notificationId}",
   "params": { "path": { "notificationId": { "value": "not-a-uuid" } } },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+trading.chain("trading chain /notifications: a created record reads back as it was sent", {
+  "kind": "create-read",
+  "oracle": "create-read-mismatch",
+  "resource": "/notifications",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createNotification",
+      "method": "post",
+      "path": "/notifications",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "userId": "00000000-0000-4000-b100-000000000004",
+          "channel": "EMAIL",
+          "message": "Run momentum started",
+        },
+        "unique": [{ "pointer": "/message", "maxLength": 1000 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getNotification",
+      "method": "get",
+      "path": "/notifications/{notificationId}",
+      "params": { "path": { "notificationId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "userId", "format": "uuid" }, { "name": "channel" }, { "name": "message" }],
+});
+
+trading.chain("trading chain /notifications: two reads of one record give the same body", {
+  "kind": "read-twice",
+  "oracle": "read-not-idempotent",
+  "resource": "/notifications",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createNotification",
+      "method": "post",
+      "path": "/notifications",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "userId": "00000000-0000-4000-b100-000000000004",
+          "channel": "EMAIL",
+          "message": "Run momentum started",
+        },
+        "unique": [{ "pointer": "/message", "maxLength": 1000 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getNotification",
+      "method": "get",
+      "path": "/notifications/{notificationId}",
+      "params": { "path": { "notificationId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+    {
+      "name": "read-again",
+      "operationId": "getNotification",
+      "method": "get",
+      "path": "/notifications/{notificationId}",
+      "params": { "path": { "notificationId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "userId", "format": "uuid" }, { "name": "channel" }, { "name": "message" }],
+});
+
+trading.chain("trading chain /notifications: a created record is listed", {
+  "kind": "create-list",
+  "oracle": "list-missing-created",
+  "resource": "/notifications",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createNotification",
+      "method": "post",
+      "path": "/notifications",
+      "body": {
+        "contentType": "application/json",
+        "value": {
+          "userId": "00000000-0000-4000-b100-000000000004",
+          "channel": "EMAIL",
+          "message": "Run momentum started",
+        },
+        "unique": [{ "pointer": "/message", "maxLength": 1000 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "list",
+      "operationId": "listNotifications",
+      "method": "get",
+      "path": "/notifications",
+      "expect": "200",
+      "list": {
+        "field": "id",
+        "paging": { "limit": { "name": "limit", "value": 100 }, "offset": "offset", "maxPages": 10 },
+      },
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "userId", "format": "uuid" }, { "name": "channel" }, { "name": "message" }],
+});

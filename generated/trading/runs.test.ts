@@ -144,3 +144,13 @@ trading.test("trading POST /runs/{runId}/stop returns 422 for a malformed path i
   "path": "/runs/{runId}/stop",
   "params": { "path": { "runId": { "value": "not-a-uuid" } } },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+test.skip("trading chain /runs: a created record reads back as it was sent [skipped: POST /runs documents 409 and its body refers to other records (userId) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite]", () => {});
+
+test.skip("trading chain /runs: two reads of one record give the same body [skipped: POST /runs documents 409 and its body refers to other records (userId) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite]", () => {});
+
+test.skip("trading chain /runs: a created record is listed [skipped: POST /runs documents 409 and its body refers to other records (userId) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite]", () => {});
+
+test.skip("trading chain /runs: a deleted record is gone [skipped: POST /runs documents 409 and its body refers to other records (userId) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite]", () => {});

@@ -94,3 +94,109 @@ trading.test("trading GET /traders/{traderId} returns 422 for a malformed path i
   "path": "/traders/{traderId}",
   "params": { "path": { "traderId": { "value": "not-a-uuid" } } },
 });
+
+// Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
+
+trading.chain("trading chain /traders: a created record reads back as it was sent", {
+  "kind": "create-read",
+  "oracle": "create-read-mismatch",
+  "resource": "/traders",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createTrader",
+      "method": "post",
+      "path": "/traders",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "dave" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getTrader",
+      "method": "get",
+      "path": "/traders/{traderId}",
+      "params": { "path": { "traderId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "name" }],
+});
+
+trading.chain("trading chain /traders: two reads of one record give the same body", {
+  "kind": "read-twice",
+  "oracle": "read-not-idempotent",
+  "resource": "/traders",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createTrader",
+      "method": "post",
+      "path": "/traders",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "dave" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "read",
+      "operationId": "getTrader",
+      "method": "get",
+      "path": "/traders/{traderId}",
+      "params": { "path": { "traderId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+    {
+      "name": "read-again",
+      "operationId": "getTrader",
+      "method": "get",
+      "path": "/traders/{traderId}",
+      "params": { "path": { "traderId": { "step": { "name": "create", "field": "id" } } } },
+      "expect": "200",
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "name" }],
+});
+
+trading.chain("trading chain /traders: a created record is listed", {
+  "kind": "create-list",
+  "oracle": "list-missing-created",
+  "resource": "/traders",
+  "steps": [
+    {
+      "name": "create",
+      "operationId": "createTrader",
+      "method": "post",
+      "path": "/traders",
+      "body": {
+        "contentType": "application/json",
+        "value": { "name": "dave" },
+        "unique": [{ "pointer": "/name", "maxLength": 100 }],
+      },
+      "expect": "201",
+      "setup": true,
+    },
+    {
+      "name": "list",
+      "operationId": "listTraders",
+      "method": "get",
+      "path": "/traders",
+      "expect": "200",
+      "list": {
+        "field": "id",
+        "paging": { "limit": { "name": "limit", "value": 100 }, "offset": "offset", "maxPages": 10 },
+      },
+    },
+  ],
+  "idField": "id",
+  "compare": [{ "name": "name" }],
+});

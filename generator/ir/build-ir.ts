@@ -2,8 +2,10 @@ import type { LoadedSpec } from '../load/load-spec';
 import { HTTP_METHODS } from '../load/validate-document';
 import { isRecord, toPointer } from '../spec-error';
 import { classifyOperation } from './classify-operation';
+import { inferResources } from './infer-resources';
+import { buildListShape, buildRecordShape } from './record-shape';
 import { firstExample, resolveNode, resolveRecord } from './resolve-node';
-import type { BodyIr, HttpMethod, OperationIr, ParameterIr, ParameterLocation, ResponseIr, ServiceIr } from './types';
+import type { BodyIr, HttpMethod, LinkIr, OperationIr, ParameterIr, ParameterLocation, ResponseIr, ServiceIr } from './types';
 
 /** Stage 2: the loaded document -> a small resolved model, sorted once (path, then method). */
 export function buildServiceIr(name: string, spec: LoadedSpec): ServiceIr {
@@ -20,7 +22,7 @@ export function buildServiceIr(name: string, spec: LoadedSpec): ServiceIr {
     }
   }
   assignOperationIds(drafts, warnings);
-  const operations = drafts.map((op) => classifyOperation(op, drafts, doc));
+  const operations = drafts.map((op) => classifyOperation(op, drafts));
   for (const op of operations) for (const p of op.problems) warnings.push(`${op.method.toUpperCase()} ${op.path}: ${p}`);
   const info = isRecord(doc.info) ? doc.info : {};
   const components = isRecord(doc.components) ? doc.components : {};
@@ -32,6 +34,7 @@ export function buildServiceIr(name: string, spec: LoadedSpec): ServiceIr {
     versionString: spec.versionString,
     document: doc,
     operations,
+    resources: inferResources(operations),
     schemaNames: Object.keys(schemas).sort(compareText),
     warnings,
   };
@@ -54,6 +57,7 @@ function buildOperationIr(
   checkPathTemplate(route, parameters.path, problems);
   const responses = collectResponses(doc, op);
   const body = collectBody(doc, op);
+  const list = buildListShape(doc, responses);
   return {
     operationId: typeof op.operationId === 'string' ? op.operationId : '',
     method,
@@ -64,6 +68,7 @@ function buildOperationIr(
     parameters,
     ...(body ? { body } : {}),
     responses,
+    ...(list ? { list } : {}),
     role: 'action',
     documents: {
       notFound: responses.some((r) => r.status === '404'),
@@ -89,6 +94,7 @@ function collectParameters(doc: unknown, item: Record<string, unknown>, op: Reco
         in: p.in as ParameterLocation,
         required: p.in === 'path' ? true : p.required === true,
         schema,
+        resolved: resolveRecord(doc, schema),
         ...(example ? { example } : {}),
       });
     }
@@ -131,7 +137,8 @@ function collectBody(doc: unknown, op: Record<string, unknown>): BodyIr | undefi
   if (!picked) return undefined;
   const schema = picked.media.schema ?? {};
   const example = firstExample(doc, picked.media) ?? firstExample(doc, resolveRecord(doc, schema));
-  return { required: body.required === true, contentType: picked.contentType, schema, ...(example ? { example } : {}) };
+  const record = buildRecordShape(doc, schema);
+  return { required: body.required === true, contentType: picked.contentType, schema, ...(example ? { example } : {}), ...(record ? { record } : {}) };
 }
 
 function collectResponses(doc: unknown, op: Record<string, unknown>): ResponseIr[] {
@@ -140,12 +147,31 @@ function collectResponses(doc: unknown, op: Record<string, unknown>): ResponseIr
   for (const status of Object.keys(responses)) {
     const res = resolveNode(doc, responses[status]);
     const picked = isRecord(res) ? pickMedia(doc, res.content) : undefined;
+    const schema = picked?.media.schema;
+    const record = schema !== undefined ? buildRecordShape(doc, schema) : undefined;
+    const links = isRecord(res) ? collectLinks(doc, res.links) : [];
     out.push({
       status,
-      ...(picked ? { contentType: picked.contentType, ...(picked.media.schema !== undefined ? { schema: picked.media.schema } : {}) } : {}),
+      ...(picked ? { contentType: picked.contentType, ...(schema !== undefined ? { schema } : {}) } : {}),
+      ...(record ? { record } : {}),
+      ...(links.length > 0 ? { links } : {}),
     });
   }
   return out.sort((a, b) => statusRank(a.status) - statusRank(b.status) || compareText(a.status, b.status));
+}
+
+/** Links that name their operation by operationId (an `operationRef` is not followed). */
+function collectLinks(doc: unknown, links: unknown): LinkIr[] {
+  if (!isRecord(links)) return [];
+  const out: LinkIr[] = [];
+  for (const name of Object.keys(links).sort(compareText)) {
+    const link = resolveRecord(doc, links[name]);
+    if (typeof link.operationId !== 'string') continue;
+    const parameters = Object.create(null) as Record<string, string>;
+    if (isRecord(link.parameters)) for (const [k, v] of Object.entries(link.parameters)) if (typeof v === 'string') parameters[k.replace(/^(path|query|header|cookie)\./, '')] = v;
+    out.push({ name, operationId: link.operationId, parameters });
+  }
+  return out;
 }
 
 function statusRank(status: string): number {

@@ -18,6 +18,8 @@ export interface ParameterIr {
   in: ParameterLocation;
   required: boolean;
   schema: SchemaNode;
+  /** The schema with its `$ref` followed, for the constraints (type, format, pattern, bounds). */
+  resolved: Record<string, unknown>;
   /** First example from the parameter (`example`, then `examples`), if any. */
   example?: { value: unknown };
 }
@@ -27,6 +29,8 @@ export interface BodyIr {
   contentType: string;
   schema: SchemaNode;
   example?: { value: unknown };
+  /** The body's record, when it is an object. */
+  record?: RecordShapeIr;
 }
 
 export interface ResponseIr {
@@ -35,6 +39,68 @@ export interface ResponseIr {
   /** The JSON media type, if the response documents one. */
   contentType?: string;
   schema?: SchemaNode;
+  /** The body's record, when it is an object (allOf merged). */
+  record?: RecordShapeIr;
+  /** OAS 3.x 4.8.20 Link Objects by operationId, sorted by name: which response value feeds which parameter. */
+  links?: LinkIr[];
+}
+
+export interface LinkIr {
+  name: string;
+  operationId: string;
+  /** Parameter name -> runtime expression (`$response.body#/id`). */
+  parameters: Record<string, string>;
+}
+
+/**
+ * A resource inferred from the paths (or named by links): a collection with a create, the item
+ * path that reads one record, and what else acts on it. Chains are planned per resource.
+ */
+export interface ResourceIr {
+  /** The collection path: `/watchlists`, `/companies/{companyId}/aliases`. */
+  collection: string;
+  create: OperationIr;
+  read?: OperationIr;
+  /** The item path's id parameter, and the created record's field that feeds it. */
+  itemParam?: string;
+  idField: string;
+  /** PUT and PATCH on the item, in that order. */
+  updates: OperationIr[];
+  delete?: OperationIr;
+  list?: OperationIr;
+  /** A nested collection's parent id parameters (`companyId`), outermost first. */
+  parentParams: string[];
+  /** The read and id field come from a link of the create's response, not from path inference. */
+  linked: boolean;
+}
+
+/** One property of a record, resolved. */
+export interface PropertyIr {
+  name: string;
+  /** As written (a `$ref` kept), for the sampler. */
+  schema: SchemaNode;
+  resolved: Record<string, unknown>;
+  /** Only in responses (OAS 3.x 4.8.24): never sent, never compared with what was sent. */
+  readOnly: boolean;
+  /** Only in requests: never comes back. */
+  writeOnly: boolean;
+}
+
+/** An object schema's properties, allOf parts merged one level, in document order. */
+export interface RecordShapeIr {
+  properties: PropertyIr[];
+  /** Required properties a request must send (readOnly ones left out). */
+  required: string[];
+  /** Every property name, nested allOf parts included: where an id field may be. */
+  names: string[];
+}
+
+/** Where the records of a list response are: the body itself, or one array property of it. */
+export interface ListShapeIr {
+  items: SchemaNode;
+  /** The wrapping property (`{"projects": [...]}`); absent when the body is the array. */
+  listProperty?: string;
+  record?: RecordShapeIr;
 }
 
 export interface OperationIr {
@@ -51,6 +117,8 @@ export interface OperationIr {
   body?: BodyIr;
   /** Sorted: numeric statuses ascending, then ranges (`2XX`), then `default`. */
   responses: ResponseIr[];
+  /** The first 2xx body as a list, plain or wrapped; absent when it is neither. */
+  list?: ListShapeIr;
   role: OperationRole;
   /** The last path parameter: the id of the record an item operation acts on. */
   itemIdParam?: string;
@@ -71,6 +139,8 @@ export interface ServiceIr {
   document: Record<string, unknown>;
   /** Sorted by path, then method (the manifest's order). */
   operations: OperationIr[];
+  /** Sorted by collection path. */
+  resources: ResourceIr[];
   /** `components.schemas` names, sorted. */
   schemaNames: string[];
   warnings: string[];

@@ -1,4 +1,4 @@
-import type { Expectation, ExpectationOrigin } from '../../harness/config-types';
+import { describeOrigin, type Expectation, type ExpectationOrigin } from '../../harness/config-types';
 import type { OperationIr } from '../ir/types';
 
 export { describeOrigin, type ExpectationOrigin } from '../../harness/config-types';
@@ -11,6 +11,8 @@ export interface OperationExpectation {
   /** `"empty-list": "skip"`: even an empty database fills this list (roles, built-in settings). */
   skipEmptyList?: ExpectationOrigin & { reason: string };
   status: Partial<Record<ExpectedKind, { status: string } & ExpectationOrigin>>;
+  /** Response fields the chains leave out of their comparisons, each with the entry that says so. */
+  ignore?: { pointer: string; by: string }[];
 }
 
 /** A service's `expect` entries and where they sit (`harness.config.json services[0].expect`). */
@@ -41,6 +43,10 @@ export function expectationFor(config: ConfigExpectations | undefined, op: Opera
     if (entry.skip !== undefined) out.skip = { by: field('skip'), reason: entry.skip };
     // the schema requires a reason beside it
     if (entry['empty-list'] === 'skip') out.skipEmptyList = { by: field('empty-list'), reason: entry.reason ?? 'no reason given' };
+    if (entry.ignore !== undefined) {
+      const by = describeOrigin({ by: field('ignore'), ...reason });
+      out.ignore = [...(out.ignore ?? []).filter((i) => !entry.ignore!.includes(i.pointer)), ...entry.ignore.map((pointer) => ({ pointer, by }))];
+    }
     for (const kind of KINDS) {
       const status = entry[kind];
       if (status !== undefined) out.status[kind] = { status, by: field(kind), ...reason };

@@ -1,10 +1,10 @@
-import { resolveRecord } from '../ir/resolve-node';
+import { pickIdField } from '../ir/record-shape';
 import type { OperationIr, ServiceIr } from '../ir/types';
 import type { BaselineCase, CaseKind, ValueSource } from '../../harness/runtime/case-types';
 import { describeOrigin, type ExpectationOrigin, type OperationExpectation } from './expectations';
 import { planInvalid } from './plan-invalid';
 import { planRequest, referenceFields, type PlanOptions } from './plan-request';
-import { pickIdField, unknownValueFor, type Resolved } from './request-values';
+import { unknownValueFor, type Resolved } from './request-values';
 
 export type { PlanOptions } from './plan-request';
 
@@ -131,7 +131,7 @@ function planUpsertInOwnParent(ir: ServiceIr, op: OperationIr, options: PlanOpti
 }
 
 /** The POST that creates the record a case acts on, and where the case finds the new id. */
-function planCreateFirst(
+export function planCreateFirst(
   ir: ServiceIr,
   collection: string,
   idParam: string,
@@ -150,14 +150,13 @@ function planCreateFirst(
       reason: `POST ${creator.path} documents 409 and its body refers to other records (${fixedRefs.join(', ')}) that cannot be made unique, so a record of its own cannot be created reliably; cover it in a hand-written suite`,
     };
   }
-  const createdSchema = resolveRecord(ir.document, createStatus.schema);
-  return { ok: true, value: { create: { ...request.value, expect: createStatus.status }, source: { created: { field: pickIdField(ir.document, createdSchema, idParam) } } } };
+  return { ok: true, value: { create: { ...request.value, expect: createStatus.status }, source: { created: { field: pickIdField(createStatus.record, idParam) } } } };
 }
 
 function planNotFound(ir: ServiceIr, op: OperationIr, options: PlanOptions): Resolved<BaselineCase> {
   if (op.parameters.path.length === 0) return { ok: false, reason: '404 is documented but the path has no id to make unknown; needs a hand-written test' };
   const overrides: Record<string, ValueSource> = Object.create(null) as Record<string, ValueSource>;
-  for (const p of op.parameters.path) overrides[p.name] = { value: unknownValueFor(ir.document, p) };
+  for (const p of op.parameters.path) overrides[p.name] = { value: unknownValueFor(p) };
   const request = planRequest(ir, op, options, overrides);
   if (!request.ok) return request;
   return { ok: true, value: { kind: 'not-found', phase: 'seeded', expect: '404', ...request.value } };

@@ -1,8 +1,7 @@
-import { resolveRecord } from '../ir/resolve-node';
 import type { OperationIr, ServiceIr } from '../ir/types';
 import { isRecord } from '../spec-error';
 import type { BaselineCase, ValueSource } from '../../harness/runtime/case-types';
-import { planRequest, mergedObjectSchema, type PlanOptions } from './plan-request';
+import { planRequest, type PlanOptions } from './plan-request';
 import { malformedValueFor, readValueFor, unknownValueFor, type Resolved } from './request-values';
 import { sampleSchema, schemaType } from './sample-value';
 
@@ -23,7 +22,7 @@ export function planInvalid(
   const out: { phrase: string; result: Resolved<BaselineCase> }[] = [];
   const invalidCase = (overrides: Record<string, ValueSource>, body?: unknown, queryOverride?: Record<string, ValueSource>): Resolved<BaselineCase> => {
     // A malformed path id is refused before any lookup: the other path values may be any well-formed ones.
-    for (const p of op.parameters.path) if (!(p.name in overrides) && !readValueFor(ir, op, p, options.bindings).ok) overrides[p.name] = { value: unknownValueFor(ir.document, p) };
+    for (const p of op.parameters.path) if (!(p.name in overrides) && !readValueFor(ir, op, p, options.bindings).ok) overrides[p.name] = { value: unknownValueFor(p) };
     const request = planRequest(ir, op, options, overrides, queryOverride);
     if (!request.ok) return request;
     const value: BaselineCase = { kind: 'invalid', phase: 'seeded', expect: status, ...request.value };
@@ -53,18 +52,18 @@ export function planInvalid(
     }
     return invalidCase(overrides, body, queryOverride);
   };
-  const pathParam = [...op.parameters.path].reverse().find((p) => malformedValueFor(ir.document, p));
+  const pathParam = [...op.parameters.path].reverse().find((p) => malformedValueFor(p));
   if (pathParam) {
-    const bad = malformedValueFor(ir.document, pathParam)!;
+    const bad = malformedValueFor(pathParam)!;
     out.push({ phrase: `for a malformed path id (${pathParam.name})`, result: invalidCase({ [pathParam.name]: { value: bad.value } }) });
   }
-  const queryParam = op.parameters.query.find((p) => malformedValueFor(ir.document, p));
+  const queryParam = op.parameters.query.find((p) => malformedValueFor(p));
   if (queryParam) {
-    const bad = malformedValueFor(ir.document, queryParam)!;
+    const bad = malformedValueFor(queryParam)!;
     out.push({ phrase: `for an out-of-contract query value (${queryParam.name})`, result: onKnownRecord(undefined, { [queryParam.name]: { value: bad.value } }) });
   }
   if (op.body) {
-    const schema = mergedObjectSchema(ir.document, op.body.schema);
+    const schema = op.body.record && op.body.record.properties.length > 0 ? op.body.record : undefined;
     const sampled = sampleSchema(ir.document, op.body.schema, { forRequest: true });
     if (schema && sampled.ok && isRecord(sampled.value)) {
       const required = schema.required.find((name) => name in (sampled.value as object));
@@ -73,9 +72,10 @@ export function planInvalid(
         delete body[required];
         out.push({ phrase: `for a body missing a required field (${required})`, result: onKnownRecord(body) });
       }
-      const wrong = [...schema.required, ...Object.keys(schema.properties)].find((name) => wrongTypeValue(resolveRecord(ir.document, schema.properties[name])) !== undefined);
+      const resolvedOf = (name: string) => schema.properties.find((p) => p.name === name)?.resolved ?? {};
+      const wrong = [...schema.required, ...schema.properties.map((p) => p.name)].find((name) => wrongTypeValue(resolvedOf(name)) !== undefined);
       if (wrong) {
-        const body = { ...sampled.value, [wrong]: wrongTypeValue(resolveRecord(ir.document, schema.properties[wrong])) };
+        const body = { ...sampled.value, [wrong]: wrongTypeValue(resolvedOf(wrong)) };
         out.push({ phrase: `for a body with a wrong type (${wrong})`, result: onKnownRecord(body) });
       }
     }

@@ -1,9 +1,8 @@
-import { listShape } from '../ir/classify-operation';
-import { resolveRecord } from '../ir/resolve-node';
+import { pickIdField } from '../ir/record-shape';
 import type { OperationIr, ParameterLocation, ServiceIr } from '../ir/types';
 import { getAtPointer, isRecord, parsePointer } from '../spec-error';
 import type { RequestPlan, Scalar, ValueSource } from '../../harness/runtime/case-types';
-import { discoverSource, isConfigHeader, pickIdField, readValueFor, type Bindings, type Resolved } from './request-values';
+import { discoverSource, isConfigHeader, readValueFor, type Bindings, type Resolved } from './request-values';
 import { findUniqueStrings, sampleSchema, type SampleContext } from './sample-value';
 
 export interface PlanOptions {
@@ -64,7 +63,7 @@ function planBody(ir: ServiceIr, op: OperationIr, options: PlanOptions): Resolve
       const base = name.replace(/(Id|_id)$/, '').replace(/_/g, '-');
       for (const candidate of [`${base}s`, `${base}es`, base.replace(/y$/, 'ies')]) {
         const found = discoverSource(ir, `/${candidate}/{${name}}`, name, options.bindings);
-        if (found.ok && ir.operations.some((o) => o.path === `/${candidate}` && o.method === 'get' && listShape(o, ir.document) !== undefined)) return found.value;
+        if (found.ok && ir.operations.some((o) => o.path === `/${candidate}` && o.method === 'get' && o.list !== undefined)) return found.value;
       }
     }
     return undefined;
@@ -102,7 +101,7 @@ function naturalKeys(ir: ServiceIr, op: OperationIr): Set<string> {
   const created = op.responses.find((r) => /^2\d\d$/.test(r.status));
   if (item?.itemIdParam) {
     keys.add(item.itemIdParam);
-    if (created?.schema !== undefined) keys.add(pickIdField(ir.document, resolveRecord(ir.document, created.schema), item.itemIdParam));
+    if (created?.schema !== undefined) keys.add(pickIdField(created.record, item.itemIdParam));
   }
   return keys;
 }
@@ -111,9 +110,9 @@ function naturalKeys(ir: ServiceIr, op: OperationIr): Set<string> {
 export function referenceFields(ir: ServiceIr, op: OperationIr, plan: RequestPlan): string[] {
   const value = plan.body?.value;
   if (!op.body || !isRecord(value)) return [];
-  const schema = mergedObjectSchema(ir.document, op.body.schema);
+  const properties = op.body.record?.properties ?? [];
   return Object.keys(value).filter((k) => {
-    const prop = schema ? resolveRecord(ir.document, schema.properties[k]) : {};
+    const prop = properties.find((p) => p.name === k)?.resolved ?? {};
     return prop.format === 'uuid' || plan.body?.fill?.some((f) => f.pointer === `/${k}`);
   });
 }
@@ -150,17 +149,3 @@ function parameterExamples(ir: ServiceIr): Map<string, Scalar> {
   }
   return map;
 }
-
-export function mergedObjectSchema(doc: unknown, node: unknown): { required: string[]; properties: Record<string, unknown> } | undefined {
-  const schema = resolveRecord(doc, node);
-  const parts = Array.isArray(schema.allOf) ? [schema, ...(schema.allOf as unknown[]).map((p) => resolveRecord(doc, p))] : [schema];
-  const required: string[] = [];
-  const properties = Object.create(null) as Record<string, unknown>;
-  for (const part of parts) {
-    if (Array.isArray(part.required)) for (const r of part.required) if (typeof r === 'string' && !required.includes(r)) required.push(r);
-    if (isRecord(part.properties)) for (const [k, v] of Object.entries(part.properties)) properties[k] = v;
-  }
-  if (Object.keys(properties).length === 0) return undefined;
-  return { required: required.filter((r) => r in properties && resolveRecord(doc, properties[r]).readOnly !== true), properties };
-}
-

@@ -5,6 +5,7 @@ import { setOwn } from '../load/bundle-refs';
 import { isRecord } from '../spec-error';
 import { expectationFor, unmatchedExpectations, type ConfigExpectations, type ExpectationOrigin } from './expectations';
 import { planOperationCases, type PlannedCase, type PlanOptions } from './plan-cases';
+import { planResourceChains, type PlannedChain } from './plan-chains';
 import { discoverKey, discoverSourcesOf, type DiscoverSpec } from '../../harness/runtime/discover';
 
 export interface ManifestCase {
@@ -24,10 +25,36 @@ export interface ManifestOperation {
   cases: ManifestCase[];
 }
 
+/** A resource the chains were planned for: its collection and the operations on it. */
+export interface ManifestResource {
+  collection: string;
+  create: string;
+  read?: string;
+  updates: string[];
+  delete?: string;
+  list?: string;
+  /** The read and id field come from a link of the create's response. */
+  linked?: true;
+}
+
+export interface ManifestChain {
+  name: string;
+  kind: PlannedChain['kind'];
+  oracle: PlannedChain['oracle'];
+  resource: string;
+  operations: string[];
+  skipped?: string;
+  /** Fields left out of the comparisons, and the config entries that say why. */
+  ignored?: { pointer: string; by: string }[];
+}
+
 /** `generated/<svc>/manifest.json`, the brief's contract 5: the denominator of coverage. */
 export interface Manifest {
   service: string;
   operations: ManifestOperation[];
+  /** Absent when the spec has no resource with a create. */
+  resources?: ManifestResource[];
+  chains?: ManifestChain[];
 }
 
 export interface TestFilePlan {
@@ -35,6 +62,7 @@ export interface TestFilePlan {
   fileName: string;
   group: string;
   tests: PlannedCase[];
+  chains: PlannedChain[];
 }
 
 export interface SchemaExport {
@@ -86,7 +114,14 @@ export function planService(ir: ServiceIr, options: ServicePlanOptions): Service
     const group = groupOf(op);
     groups.set(group, [...(groups.get(group) ?? []), ...cases]);
   }
-  const testFiles = [...groups.keys()].sort(compareText).map((group) => ({ group, fileName: `${group}.test.ts`, tests: groups.get(group)! }));
+  const chains = ir.resources.map((resource) => ({ resource, chains: planResourceChains(ir, resource, options, options.expectations) }));
+  const chainGroups = new Map<string, PlannedChain[]>();
+  for (const { resource, chains: planned } of chains) {
+    const group = groupOf(resource.create);
+    chainGroups.set(group, [...(chainGroups.get(group) ?? []), ...planned]);
+  }
+  const testFiles = [...groups.keys()].sort(compareText).map((group) => ({ group, fileName: `${group}.test.ts`, tests: groups.get(group)!, chains: chainGroups.get(group) ?? [] }));
+  for (const { chains: planned } of chains) for (const c of planned) if (c.skipped) warnings.push(`chain ${c.resource} ${c.kind} skipped: ${c.skipped}`);
   const taken = new Set<string>(MODULE_NAMES);
   const clientIdentifier = allocate(toIdentifier(ir.name, 'camel'), taken);
   const schemaExports = ir.schemaNames.map((schemaName) => {
@@ -114,9 +149,35 @@ export function planService(ir: ServiceIr, options: ServicePlanOptions): Service
         statuses: op.responses.map((r) => r.status),
         cases: cases.map((c) => ({ kind: c.kind, status: c.status, name: c.name, ...(c.skipped ? { skipped: c.skipped } : {}), ...(c.override ? { override: c.override } : {}) })),
       })),
+      ...(chains.length > 0 ? manifestChains(chains) : {}),
     },
     contract: { ...buildContract(ir), discover: discoverSources(operations.flatMap(({ cases }) => cases)) },
     warnings,
+  };
+}
+
+function manifestChains(planned: readonly { resource: ServiceIr['resources'][number]; chains: PlannedChain[] }[]): Pick<Manifest, 'resources' | 'chains'> {
+  return {
+    resources: planned.map(({ resource: r }) => ({
+      collection: r.collection,
+      create: r.create.operationId,
+      ...(r.read ? { read: r.read.operationId } : {}),
+      updates: r.updates.map((u) => u.operationId),
+      ...(r.delete ? { delete: r.delete.operationId } : {}),
+      ...(r.list ? { list: r.list.operationId } : {}),
+      ...(r.linked ? { linked: true as const } : {}),
+    })),
+    chains: planned.flatMap(({ chains }) =>
+      chains.map((c) => ({
+        name: c.name,
+        kind: c.kind,
+        oracle: c.oracle,
+        resource: c.resource,
+        operations: c.operations,
+        ...(c.skipped ? { skipped: c.skipped } : {}),
+        ...(c.spec?.ignore ? { ignored: c.spec.ignore } : {}),
+      })),
+    ),
   };
 }
 

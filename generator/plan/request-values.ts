@@ -1,7 +1,5 @@
-import { listShape } from '../ir/classify-operation';
-import { resolveRecord } from '../ir/resolve-node';
+import { pickIdField } from '../ir/record-shape';
 import type { OperationIr, ParameterIr, ServiceIr } from '../ir/types';
-import { isRecord } from '../spec-error';
 import type { Scalar, ValueSource } from '../../harness/runtime/case-types';
 import { findPatternMatch, sampleSchema, schemaType } from './sample-value';
 
@@ -48,8 +46,8 @@ export function discoverSource(ir: ServiceIr, route: string, paramName: string, 
   const collection = '/' + segments.slice(0, Math.max(at, 0)).join('/');
   if (at < 1) return { ok: false, reason: `no collection path before {${paramName}}` };
   // An array list, or a list wrapped in an object (`{"projects": [...]}`): records under one property.
-  const list = ir.operations.find((o) => o.path === collection && o.method === 'get' && listShape(o, ir.document) !== undefined);
-  const shape = list && listShape(list, ir.document);
+  const list = ir.operations.find((o) => o.path === collection && o.method === 'get' && o.list !== undefined);
+  const shape = list?.list;
   if (!list || !shape) return { ok: false, reason: `no list operation GET ${collection} to discover it from` };
   const params = Object.create(null) as Record<string, ValueSource>;
   for (const parent of list.parameters.path) {
@@ -63,45 +61,14 @@ export function discoverSource(ir: ServiceIr, route: string, paramName: string, 
       params[parent.name] = up.value;
     }
   }
-  const field = pickIdField(ir.document, resolveRecord(ir.document, shape.items), paramName);
+  const field = pickIdField(shape.record, paramName);
   const listProperty = shape.listProperty !== undefined ? { listProperty: shape.listProperty } : {};
   return { ok: true, value: { discover: { path: collection, field, ...listProperty, ...(Object.keys(params).length ? { params } : {}) } } };
 }
 
-/**
- * The property of a record that holds the value of path parameter `paramName`, checked against
- * the record schema's properties (allOf parts included): the parameter's own name, then its last
- * camelCase word (`strategyName` -> `name`, `featureKey` -> `key`, `projectId` -> `id`), `id`,
- * snake_case, for a `{token}` the usual holders of a token (`token`, `secret`), the one property
- * ending in the parameter's name (`{name}` -> `tokenName`), then a natural key (`name`, `key`,
- * `slug`). A schema with no such property keeps `id`.
- */
-export function pickIdField(doc: unknown, schema: Record<string, unknown>, paramName: string): string {
-  const names = recordPropertyNames(doc, schema);
-  const snake = paramName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  const lastWord = /[A-Z][a-z0-9]*$/.exec(paramName)?.[0]?.toLowerCase();
-  const lastSnake = snake.split(/[_-]/).filter(Boolean).at(-1);
-  const tokenLike = /token$/i.test(paramName) ? ['token', 'secret'] : [];
-  for (const candidate of [paramName, lastWord, lastSnake, 'id', snake, ...tokenLike]) if (candidate !== undefined && names.has(candidate)) return candidate;
-  // `{name}` of an API token is its `tokenName`: the one property that ends in the parameter's name.
-  const suffix = paramName.charAt(0).toUpperCase() + paramName.slice(1);
-  const ending = [...names].filter((n) => n.endsWith(suffix) || n.endsWith(`_${snake}`));
-  if (ending.length === 1) return ending[0]!;
-  // A record with no `id` is keyed by its natural key (`{contextField}` of a context field is its `name`).
-  for (const natural of ['name', 'key', 'slug']) if (names.has(natural)) return natural;
-  return 'id';
-}
-
-/** Property names of an object schema, its allOf parts included (one level of `$ref` each). */
-function recordPropertyNames(doc: unknown, schema: Record<string, unknown>, depth = 0): Set<string> {
-  const names = new Set<string>(isRecord(schema.properties) ? Object.keys(schema.properties) : []);
-  if (depth < 8 && Array.isArray(schema.allOf)) for (const part of schema.allOf as unknown[]) for (const n of recordPropertyNames(doc, resolveRecord(doc, part), depth + 1)) names.add(n);
-  return names;
-}
-
 /** A well-formed value that certainly names no record: all-f uuid, a huge integer, a fixed string. */
-export function unknownValueFor(doc: unknown, p: ParameterIr): Scalar {
-  const schema = resolveRecord(doc, p.schema);
+export function unknownValueFor(p: ParameterIr): Scalar {
+  const schema = p.resolved;
   const type = schemaType(schema);
   if (schema.format === 'uuid') return 'ffffffff-ffff-4fff-bfff-ffffffffffff';
   if (schema.format === 'date') return '1900-01-01';
@@ -117,8 +84,8 @@ export function unknownValueFor(doc: unknown, p: ParameterIr): Scalar {
 }
 
 /** A value that breaks the parameter's schema, with the constraint it breaks; undefined when anything goes. */
-export function malformedValueFor(doc: unknown, p: ParameterIr): { value: Scalar; breaks: string } | undefined {
-  const schema = resolveRecord(doc, p.schema);
+export function malformedValueFor(p: ParameterIr): { value: Scalar; breaks: string } | undefined {
+  const schema = p.resolved;
   const type = schemaType(schema);
   if (Array.isArray(schema.enum)) return { value: '__not-in-enum__', breaks: 'enum' };
   if (type === 'integer' || type === 'number') return { value: 'not-a-number', breaks: 'type' };

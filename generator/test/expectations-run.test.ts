@@ -30,6 +30,8 @@ const spec = {
 
 let server: Server;
 let baseUrl = '';
+/** A sequence bug to plant in the otherwise correct service: the create answers 201 and keeps nothing. */
+let forgetsCreated = false;
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((done) => {
@@ -40,22 +42,28 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 beforeAll(async () => {
-  // correct by its own conventions: 400 for any bad input, 404 for an unknown id, JSON always
+  // correct by its own conventions: 400 for any bad input, 404 for an unknown id, JSON always;
+  // what it creates it keeps (the generated chains read it back and list it)
+  const items = new Map<number, { id: number; name: string }>([[1, { id: 1, name: 'pen' }]]);
   server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
     const body = await readBody(req);
-    if (req.method === 'GET' && req.url === '/items') return send(200, [{ id: 1, name: 'pen' }]);
+    if (req.method === 'GET' && req.url === '/items') return send(200, [...items.values()]);
     if (req.method === 'POST' && req.url === '/items') {
       const parsed = JSON.parse(body || '{}') as { name?: unknown };
-      return typeof parsed.name === 'string' ? send(201, { id: 2, name: parsed.name }) : send(400, { detail: 'name must be a string' });
+      if (typeof parsed.name !== 'string') return send(400, { detail: 'name must be a string' });
+      const created = { id: items.size + 1, name: parsed.name };
+      if (!forgetsCreated) items.set(created.id, created);
+      return send(201, created);
     }
     const id = /^\/items\/([^/]+)$/.exec(req.url ?? '')?.[1];
     if (req.method === 'GET' && id !== undefined) {
       if (!/^\d+$/.test(id)) return send(400, { detail: 'id must be an integer' });
-      return id === '1' ? send(200, { id: 1, name: 'pen' }) : send(404, { detail: 'no such item' });
+      const found = items.get(Number(id));
+      return found ? send(200, found) : send(404, { detail: 'no such item' });
     }
     return send(404, { detail: 'no route' });
   });
@@ -131,6 +139,9 @@ test('with the config saying what to expect, every generated test passes, and th
     'items POST /items returns 201 for a valid body',
     'items POST /items returns 400 for a body missing a required field (name)',
     'items POST /items returns 400 for a body with a wrong type (name)',
+    'items chain /items: a created record is listed',
+    'items chain /items: a created record reads back as it was sent',
+    'items chain /items: two reads of one record give the same body',
   ]);
   expect(Object.values(outcomes).every((o) => o === 'pass')).toBe(true);
   expect(manifest).toContain('"by": "harness.config.json services[0].expect[\\"getItem\\"][\\"not-found\\"]"');
@@ -138,3 +149,19 @@ test('with the config saying what to expect, every generated test passes, and th
   // nothing to violate on the list: the config's invalid status adds no skipped case there
   expect(manifest).not.toContain('GET /items returns 400');
 }, 60_000);
+
+test('a create that answers 201 and keeps nothing passes every baseline case and fails the chains, each naming its oracle', async () => {
+  forgetsCreated = true;
+  try {
+    const { outcomes } = await runGenerated({ '*': { invalid: '400', reason: 'the framework answers every validation error with 400' }, getItem: { 'not-found': '404', reason: 'sent, but not documented' } });
+    const failed = Object.entries(outcomes).filter(([, o]) => o !== 'pass');
+    expect(Object.fromEntries(failed)).toEqual({
+      'items chain /items: a created record is listed': 'items chain create-list on /items: list-missing-created',
+      // the read's 404 is also one getItem does not document: the contract check says so beside the oracle
+      'items chain /items: a created record reads back as it was sent': 'items chain create-read on /items: create-read-mismatch, documented-status',
+      'items chain /items: two reads of one record give the same body': 'items chain read-twice on /items: read-not-idempotent, documented-status',
+    });
+  } finally {
+    forgetsCreated = false;
+  }
+});

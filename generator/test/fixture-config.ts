@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../../harness/config';
 
 export const FIXTURES = resolve(__dirname, 'fixtures');
-export const GOLDEN_FIXTURES = ['composition', 'hostile', 'nullable-30', 'parameters', 'path-refs', 'recursive', 'swagger-20', 'type-arrays-31'];
+export const GOLDEN_FIXTURES = ['composition', 'crud', 'hostile', 'nullable-30', 'parameters', 'path-refs', 'recursive', 'swagger-20', 'type-arrays-31'];
 
 /** The config a golden fixture generates with: one service named after the folder, output in `golden/`. */
 export function fixtureConfig(name: string, overrides: Partial<ResolvedConfig['services'][number]> = {}): ResolvedConfig {

@@ -55,9 +55,9 @@ test('importing the generated modules and running every generated test never set
     (globalThis as { test: unknown }).test = realTest;
   }
   expect(defined.length).toBeGreaterThan(5);
-  // The structure survived the payloads: exactly the manifest's cases became tests, names intact.
-  const manifest = JSON.parse(readFileSync(join(GOLDEN, 'manifest.json'), 'utf8')) as { operations: { path: string; cases: { name: string; skipped?: string }[] }[] };
-  const cases = manifest.operations.flatMap((o) => o.cases);
+  // The structure survived the payloads: exactly the manifest's cases and chains became tests, names intact.
+  const manifest = JSON.parse(readFileSync(join(GOLDEN, 'manifest.json'), 'utf8')) as { operations: { path: string; cases: { name: string; skipped?: string }[] }[]; chains?: { name: string; skipped?: string }[] };
+  const cases = [...manifest.operations.flatMap((o) => o.cases), ...(manifest.chains ?? [])];
   expect(manifest.operations.map((o) => o.path)).toContain("/items/{id}'); globalThis.__pwned = 1; ('");
   expect(defined.map((t) => t.name).sort()).toEqual(cases.filter((c) => !c.skipped).map((c) => c.name).sort());
   expect(skipped.sort()).toEqual(cases.filter((c) => c.skipped).map((c) => c.name).sort());

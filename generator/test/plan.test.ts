@@ -1,7 +1,8 @@
 import { buildServiceIr } from '../ir/build-ir';
 import type { LoadedSpec } from '../load/load-spec';
 import { planOperationCases, type PlannedCase } from '../plan/plan-cases';
-import { discoverSource, pickIdField, type Bindings } from '../plan/request-values';
+import { discoverSource, type Bindings } from '../plan/request-values';
+import { buildRecordShape, pickIdField } from '../ir/record-shape';
 
 /**
  * Planning decisions found wrong on a real service (Unleash, docs/third-party.md "Harness
@@ -135,7 +136,7 @@ describe('H3: the field of a record that feeds a path parameter', () => {
     ['allOf parts count', { allOf: [props('createdAt'), { $ref: '#/components/schemas/Named' }] }, 'strategyName', 'name'],
     ['no properties at all: id', { type: 'object' }, 'strategyName', 'id'],
   ])('%s', (_name, schema, paramName, want) => {
-    expect(pickIdField({ components: { schemas: { Named: props('name') } } }, schema, paramName)).toBe(want);
+    expect(pickIdField(buildRecordShape({ components: { schemas: { Named: props('name') } } }, schema), paramName)).toBe(want);
   });
 
   test('the created source of a "record it created" case uses it', () => {

@@ -1,4 +1,5 @@
 import { describeOrigin } from '../config-types';
+import { buildChains } from './build-chains';
 import type { CoverageOperation, CoverageReport, CoverageStatus, CoverageTotals, Manifest, RecordedCall, RecordedSkip } from './report-types';
 
 /**
@@ -99,7 +100,8 @@ export function buildCoverage(manifests: readonly Manifest[], calls: readonly Re
     if (call.testFile) tally.tests.add(call.testFile);
   }
   const operations = manifests.flatMap((m) => m.operations.map((op) => buildOperation(m.service, op, tallies.get(op) ?? new Map(), runtimeSkips)));
-  return { report: { version: 1, operations }, unmatchedCalls };
+  const chains = buildChains(manifests, calls, skips);
+  return { report: { version: 1, operations, ...(chains ? { chains } : {}) }, unmatchedCalls };
 }
 
 export function summarizeCoverage(operations: readonly CoverageOperation[]): CoverageTotals {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Manifest, ManifestCase, ManifestOperation, RecordedCall, RecordedSkip } from './report-types';
+import type { Manifest, ManifestCase, ManifestChain, ManifestOperation, RecordedCall, RecordedSkip } from './report-types';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -108,7 +108,22 @@ export function parseManifest(text: string, file: string): Manifest {
       })),
     };
   });
-  return { service: raw.service, operations };
+  const resources = Array.isArray(raw.resources) ? raw.resources.filter(isRecord).map((r) => ({ collection: String(r.collection ?? '') })) : undefined;
+  const chains = Array.isArray(raw.chains) ? raw.chains.filter(isRecord).map(parseChain) : undefined;
+  return { service: raw.service, operations, ...(resources ? { resources } : {}), ...(chains ? { chains } : {}) };
+}
+
+function parseChain(c: Record<string, unknown>): ManifestChain {
+  const ignored = Array.isArray(c.ignored) ? c.ignored.filter(isRecord).map((i) => ({ pointer: String(i.pointer ?? ''), by: String(i.by ?? '') })) : [];
+  return {
+    name: String(c.name ?? ''),
+    kind: String(c.kind ?? ''),
+    oracle: String(c.oracle ?? ''),
+    resource: String(c.resource ?? ''),
+    operations: Array.isArray(c.operations) ? c.operations.map(String) : [],
+    ...(typeof c.skipped === 'string' ? { skipped: c.skipped } : {}),
+    ...(ignored.length ? { ignored } : {}),
+  };
 }
 
 export interface LoadedManifests {

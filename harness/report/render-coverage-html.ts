@@ -1,4 +1,5 @@
 import { compareStatuses, groupByService, summarizeCoverage } from './build-coverage';
+import { renderChainsHtml } from './render-chains';
 import type { CoverageOperation, CoverageReport, CoverageStatus } from './report-types';
 
 /**
@@ -77,6 +78,7 @@ function renderServiceSection(name: string, ops: readonly CoverageOperation[]): 
 export function renderCoverageHtml(report: CoverageReport): string {
   const t = summarizeCoverage(report.operations);
   const groups = groupByService(report.operations);
+  const chains = renderChainsHtml(report.chains, escapeHtml);
   const options = [...groups.keys()].map((s) => `<option value="${escapeHtml(s)}">${escapeHtml(s)}</option>`).join('');
   return `<!doctype html>
 <html lang="en">
@@ -95,7 +97,7 @@ export function renderCoverageHtml(report: CoverageReport): string {
 <label>Service <select id="svc"><option value="">all</option>${options}</select></label>
 <label><input id="untested" type="checkbox"> untested only</label>
 </div>
-${[...groups].map(([name, ops]) => renderServiceSection(name, ops)).join('\n')}
+${[...groups].map(([name, ops]) => renderServiceSection(name, ops)).join('\n')}${chains ? `\n${chains}` : ''}
 <script>${SCRIPT}</script>
 </body>
 </html>

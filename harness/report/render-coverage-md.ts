@@ -1,4 +1,5 @@
 import { groupByService, summarizeCoverage } from './build-coverage';
+import { renderChainsMd } from './render-chains';
 import type { CoverageOperation, CoverageReport } from './report-types';
 
 /**
@@ -125,6 +126,7 @@ function renderWith(report: CoverageReport, options: RenderOptions): string {
     lines.push('');
   }
   for (const [name, ops] of groups) lines.push(...renderService(name, ops, options));
+  lines.push(...renderChainsMd(report.chains, escapeMdText, formatMdCode));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

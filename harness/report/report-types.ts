@@ -22,9 +22,23 @@ export interface ManifestOperation {
   cases: ManifestCase[];
 }
 
+/** A generated chain, as the manifest lists it. */
+export interface ManifestChain {
+  name: string;
+  kind: string;
+  oracle: string;
+  resource: string;
+  operations: string[];
+  skipped?: string;
+  ignored?: { pointer: string; by: string }[];
+}
+
 export interface Manifest {
   service: string;
   operations: ManifestOperation[];
+  /** Collections with a create the chains were planned for. */
+  resources?: { collection: string }[];
+  chains?: ManifestChain[];
 }
 
 /** Contract 6: `reports/coverage.json`. */
@@ -48,9 +62,29 @@ export interface CoverageOperation {
   statuses: CoverageStatus[];
 }
 
+/** One generated chain in the report: run (calls recorded under its name), skipped (with why), or not run. */
+export interface ChainEntry {
+  name: string;
+  kind: string;
+  oracle: string;
+  resource: string;
+  state: 'run' | 'skipped' | 'not-run';
+  /** Why it was skipped: the manifest's reason, or `run time: ...` when its setup made no record. */
+  reason?: string;
+  ignored?: { pointer: string; by: string }[];
+}
+
+export interface ServiceChains {
+  service: string;
+  resources: number;
+  chains: ChainEntry[];
+}
+
 export interface CoverageReport {
   version: 1;
   operations: CoverageOperation[];
+  /** Per service with resources: the generated chains and what became of them (absent: none generated). */
+  chains?: ServiceChains[];
 }
 
 export interface CoverageTotals {

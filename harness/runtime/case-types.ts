@@ -17,7 +17,9 @@ export type ValueSource =
    */
   | { discover: { path: string; field: string; listProperty?: string; params?: Record<string, ValueSource> } }
   /** A field of the record this test created first (update, delete and action cases). */
-  | { created: { field: string } };
+  | { created: { field: string } }
+  /** A field of the response body of an earlier step of a chain (`{"step": {"name": "create", "field": "id"}}`). */
+  | { step: { name: string; field: string } };
 
 /** A string in a request body made unique per run, so repeated creates do not collide (409). */
 export interface UniqueString {

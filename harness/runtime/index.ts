@@ -3,7 +3,8 @@
  * exchange (contract 4), contract checks of responses, and the baseline-case runner.
  */
 export { defineService, type ServiceDefinition, type ServiceHandle } from './define-service';
-export { checkResponse, curlLine, documentedKey, type CheckOptions, type ResponseLike } from './check-response';
+export { checkResponse, ContractFailure, curlLine, documentedKey, findFailures, type CheckFailure, type CheckName, type CheckOptions, type ResponseLike } from './check-response';
+export { RESPONSE_CHECKS, type Check, type CheckInput } from './checks';
 export { loadContract, type Contract, type LoadedContract } from './contract';
 export { currentTest, type RecordedCall } from './record-calls';
 export { toJsonSchema } from './schema-convert';

@@ -20,8 +20,10 @@ export interface CaseRuntime {
   createdIds(): Set<string>;
 }
 
-interface Context {
+export interface Context {
   created?: unknown;
+  /** A chain's earlier responses by step name: `step` sources read them. */
+  steps?: Record<string, unknown>;
 }
 
 /** Discovered ids per worker: seeded lists do not change under read-only cases. */
@@ -62,7 +64,7 @@ export async function runCase(rt: CaseRuntime, c: BaselineCase): Promise<void> {
   });
 }
 
-async function send(rt: CaseRuntime, phase: 'seeded' | 'empty', plan: RequestPlan, ctx: Context) {
+export async function send(rt: CaseRuntime, phase: 'seeded' | 'empty', plan: RequestPlan, ctx: Context) {
   const params: Record<string, Record<string, unknown>> = {};
   const headers: Record<string, string> = {};
   for (const [loc, values] of Object.entries(plan.params ?? {})) {
@@ -91,7 +93,7 @@ async function send(rt: CaseRuntime, phase: 'seeded' | 'empty', plan: RequestPla
   return { result, text };
 }
 
-function parse(text: string): unknown {
+export function parse(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -105,6 +107,12 @@ async function resolveValue(rt: CaseRuntime, source: ValueSource, ctx: Context, 
     const created = ctx.created as Record<string, unknown> | undefined;
     const value = created && typeof created === 'object' ? created[source.created.field] : undefined;
     if (value === undefined) throw new Error(`${rt.service}: the created record has no "${source.created.field}" for ${what}: ${JSON.stringify(ctx.created)?.slice(0, 300)}`);
+    return value;
+  }
+  if ('step' in source) {
+    const earlier = ctx.steps?.[source.step.name] as Record<string, unknown> | undefined;
+    const value = earlier && typeof earlier === 'object' ? earlier[source.step.field] : undefined;
+    if (value === undefined) throw new Error(`${rt.service}: the response of step "${source.step.name}" has no "${source.step.field}" for ${what}: ${JSON.stringify(earlier)?.slice(0, 300)}`);
     return value;
   }
   const key = discoverKey(source.discover);

@@ -1,0 +1,76 @@
+import { pickIdField } from './record-shape';
+import type { OperationIr, ResourceIr } from './types';
+
+const PARAM_SEGMENT = /^\{([^{}]+)\}$/;
+
+/**
+ * Resources from the paths: every create (a POST to a collection) with the item path that reads
+ * one record: `<collection>/{id}`, or for a nested collection `/<last segment>/{id}`
+ * (`POST /runs/{runId}/orders` -> `GET /orders/{orderId}`). A link of the create's 2xx response
+ * to a GET (OAS 3.x 4.8.20, `$response.body#/field` feeding a path parameter) wins over both.
+ */
+export function inferResources(operations: readonly OperationIr[]): ResourceIr[] {
+  const out: ResourceIr[] = [];
+  for (const create of operations) {
+    if (create.role !== 'create' || create.method !== 'post' || create.problems.length > 0) continue;
+    const collection = create.path;
+    const segments = collection.split('/').filter(Boolean);
+    const parentParams = segments.flatMap((s) => PARAM_SEGMENT.exec(s)?.[1] ?? []);
+    const created = create.responses.find((r) => /^2\d\d$/.test(r.status));
+    const linked = readFromLink(create, operations);
+    const item = linked?.read ?? itemRead(collection, segments, operations);
+    // a resource with a DELETE but no GET by id still has an item path
+    const itemPath = item?.op.path ?? operations.find((o) => isItemOf(o.path, collection))?.path;
+    const itemParam = item?.param ?? (itemPath ? PARAM_SEGMENT.exec(itemPath.split('/').at(-1)!)?.[1] : undefined);
+    const onItem = (method: string) => (itemPath ? operations.find((o) => o.method === method && o.path === itemPath && o.problems.length === 0) : undefined);
+    // a wrapped list (`{"notes": [...]}`) is a list here, though its role is read
+    const list = operations.find((o) => o.method === 'get' && o.path === collection && o.list !== undefined && o.problems.length === 0);
+    const del = onItem('delete');
+    out.push({
+      collection,
+      create,
+      ...(item ? { read: item.op } : {}),
+      ...(itemParam ? { itemParam } : {}),
+      idField: linked?.field ?? pickIdField(created?.record, itemParam ?? 'id'),
+      updates: ['put', 'patch'].flatMap((m) => onItem(m) ?? []).filter((o) => o.body !== undefined),
+      ...(del ? { delete: del } : {}),
+      ...(list ? { list } : {}),
+      parentParams,
+      linked: linked !== undefined,
+    });
+  }
+  return out.sort((a, b) => (a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : 0));
+}
+
+/** The GET by id on `<collection>/{p}`, else (nested) on `/<last segment>/{p}`. */
+function itemRead(collection: string, segments: string[], operations: readonly OperationIr[]): { op: OperationIr; param: string } | undefined {
+  const candidates = [collection];
+  const last = segments.at(-1);
+  if (segments.length > 1 && last && !PARAM_SEGMENT.test(last)) candidates.push(`/${last}`);
+  for (const base of candidates) {
+    const op = operations.find((o) => o.method === 'get' && o.role === 'read' && o.problems.length === 0 && isItemOf(o.path, base));
+    if (op) return { op, param: PARAM_SEGMENT.exec(op.path.split('/').at(-1)!)![1]! };
+  }
+  return undefined;
+}
+
+function isItemOf(path: string, base: string): boolean {
+  if (!path.startsWith(`${base}/`)) return false;
+  const rest = path.slice(base.length + 1);
+  return !rest.includes('/') && PARAM_SEGMENT.test(rest);
+}
+
+/** A link from the create's 2xx response to a GET by id: `{"operationId": "getThing", "parameters": {"thingId": "$response.body#/id"}}`. */
+function readFromLink(create: OperationIr, operations: readonly OperationIr[]): { read: { op: OperationIr; param: string }; field: string } | undefined {
+  for (const response of create.responses.filter((r) => /^2/.test(r.status))) {
+    for (const link of response.links ?? []) {
+      const op = operations.find((o) => o.operationId === link.operationId && o.method === 'get' && o.problems.length === 0);
+      if (!op) continue;
+      for (const [param, expression] of Object.entries(link.parameters)) {
+        const field = /^\$response\.body#\/([^/]+)$/.exec(expression)?.[1];
+        if (field && op.parameters.path.some((p) => p.name === param)) return { read: { op, param }, field: field.replace(/~1/g, '/').replace(/~0/g, '~') };
+      }
+    }
+  }
+  return undefined;
+}
