@@ -131,7 +131,8 @@ function resolveStart(file: string, rootDir: string, start: StartConfig, pointer
   return { command, cwd, env, health: start.health ?? '/health', pointer };
 }
 
-const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+/** One key as a JSON pointer token (RFC 6901: ~ as ~0, / as ~1). */
+export const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Load, validate and resolve the config. Throws ConfigError naming the file and the JSON pointer. */
 export function loadConfig(file: string = configPath()): ResolvedConfig {

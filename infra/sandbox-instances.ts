@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { ConfigError, type ResolvedConfig } from '../harness/config';
+import { ConfigError, escapePointer, type ResolvedConfig } from '../harness/config';
 import { databasePlaceholders, expandPlaceholders, type PlaceholderValues } from '../harness/placeholders';
 import { findFreePorts, spawnService, waitForHealth, type Phase, type ServiceProcess } from './processes';
 import { SandboxStartError, type ServiceLaunch } from './sandbox-types';
@@ -75,7 +75,7 @@ export function checkLaunch(launch: ServiceLaunch): void {
       throw new ConfigError(file, `${pointer}${at}`, (err as Error).message.replace(/^value: /, ''));
     }
   };
-  for (const [key, value] of Object.entries(launch.env)) expand(value, `/env/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  for (const [key, value] of Object.entries(launch.env)) expand(value, `/env/${escapePointer(key)}`);
   const argv = launch.command.map((arg, i) => expand(arg, `/command/${i}`));
   const program = argv[0] ?? '';
   if (!findProgram(program, launch.cwd)) {
