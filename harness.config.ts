@@ -1,4 +1,7 @@
-import { defineConfig } from 'contract-harness';
+// In this repository the reference config imports the harness from source: Jest's globalSetup
+// requires it with Node's own resolution, where `contract-harness` means the built dist/, which a
+// clean clone does not have. A user's config imports from 'contract-harness' (see `init`).
+import { defineConfig } from './harness/config-types';
 
 /**
  * The reference platform: four services after the seeds' trading platform, brought up by the
