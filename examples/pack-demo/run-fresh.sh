@@ -32,6 +32,7 @@ files_digest() { find . -path ./node_modules -prune -o -type f -print | LC_ALL=C
 
 timed pack bash -c "cd '$REPO' && npm pack --pack-destination '$PACK_DIR' --silent >/dev/null"
 TARBALL="$(ls "$PACK_DIR"/contract-harness-*.tgz)"
+node "$DEMO/check-tarball.cjs" "$TARBALL"
 cp -R "$DEMO/service" "$DEMO/openapi" "$DEMO/db" "$DEMO/tests" "$FRESH/"
 cd "$FRESH"
 npm init -y >/dev/null
