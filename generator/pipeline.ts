@@ -1,9 +1,8 @@
 import { basename, join, relative, sep, posix } from 'node:path';
 import type { ResolvedConfig } from '../harness/config';
 import { emitServiceFiles, type EmittedFile } from './emit/emit-service';
-import { generateTypes, hashTypesInput, reuseTypes } from './emit/generate-types';
+import { generateTypes, hashTypesInput, reuseTypes, typesInputDocument } from './emit/generate-types';
 import { buildServiceIr } from './ir/build-ir';
-import type { OperationIr } from './ir/types';
 import { loadSpec, type LoadedSpec } from './load/load-spec';
 import { planService, type Manifest } from './plan/plan-service';
 import { describeChanges, type OperationChange } from './write/describe-changes';
@@ -66,8 +65,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     warnings.push(...(spec.warnings ?? []).map((w) => `${svc.name}: ${specLabel}#${w}`));
     warnings.push(...plan.warnings.map((w) => `${svc.name}: ${w}`));
     files.push(...(await timed('emit', () => emitServiceFiles(plan))));
-    // openapi-typescript refuses duplicate or missing operationIds: give it the IR's de-duplicated names.
-    const typesDocument = withOperationIds(spec.document, ir.operations);
+    const typesDocument = typesInputDocument(spec.document, ir.operations);
     const inputHash = await timed('hash', () => hashTypesInput(typesDocument));
     const previous = readIfExists(join(config.outDir, svc.name, 'types.ts'));
     let types = reuseTypes(previous, inputHash);
@@ -98,15 +96,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   return { files, changed: diff.changed, orphans: diff.orphans, changes, warnings, typesReused, timings };
 }
 
-function withOperationIds(document: Record<string, unknown>, operations: readonly OperationIr[]): Record<string, unknown> {
-  const copy = structuredClone(document);
-  const paths = copy.paths as Record<string, Record<string, Record<string, unknown>>> | undefined;
-  for (const op of operations) {
-    const target = paths?.[op.path]?.[op.method];
-    if (target && typeof target === 'object' && !('$ref' in target)) target.operationId = op.operationId;
-  }
-  return copy;
-}
 
 function parseJson<T>(text: string | undefined): T | undefined {
   if (text === undefined) return undefined;

@@ -1,17 +1,31 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GlobalContext, OpenAPI3 } from 'openapi-typescript';
+import type { OperationIr } from '../ir/types';
 import { SpecError, toPointer } from '../spec-error';
 import { escapeLineComment } from './escape';
 import { normaliseNewlines } from './emit-service';
 
 const TYPES_OPTIONS = { alphabetize: true, silent: true } as const;
+
 const HASH_LINE = /^\/\/ input-hash: ([0-9a-f]{64}) output-hash: ([0-9a-f]{64})$/m;
 
 function openapiTypescriptVersion(): string {
   // Read the version from package.json on disk: importing the package itself costs ~1 s.
   const pkg = JSON.parse(readFileSync(join(require.resolve('openapi-typescript'), '..', '..', 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/** The document openapi-typescript types: the IR's de-duplicated operationIds written in (it refuses duplicate or missing ones). */
+export function typesInputDocument(document: Record<string, unknown>, operations: readonly OperationIr[]): Record<string, unknown> {
+  const copy = structuredClone(document);
+  const paths = copy.paths as Record<string, Record<string, Record<string, unknown>>> | undefined;
+  for (const op of operations) {
+    const target = paths?.[op.path]?.[op.method];
+    if (target && typeof target === 'object' && !('$ref' in target)) target.operationId = op.operationId;
+  }
+  return copy;
 }
 
 /** Hash of everything types.ts depends on: the bundled document, the openapi-typescript version and its options. */
@@ -73,12 +87,29 @@ export function escapeLoneSurrogates(text: string): string {
   return text.replace(LONE_SURROGATE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Run openapi-typescript on the bundled document and add our header. */
+/**
+ * Run openapi-typescript's transform on the bundled document and add our header. Not its
+ * `openapiTS()` entry: that lints and bundles the document again with Redocly (about half of its
+ * time on GitHub's spec) after our loader has already bundled it (internal refs only) and
+ * validated it. The context is the one `openapiTS()` builds, with its defaults and our options;
+ * `generate-types.test.ts` holds the two outputs equal on every fixture spec, so an
+ * openapi-typescript release that changes its defaults fails a test instead of the types.
+ */
 export async function generateTypes(document: unknown, specLabel: string, inputHash: string, specFile: string): Promise<string> {
-  const { default: openapiTS, astToString } = await import('openapi-typescript');
-  let ast: Awaited<ReturnType<typeof openapiTS>>;
+  const { astToString, resolveRef, scanDiscriminators, transformSchema } = await import('openapi-typescript');
+  let ast: ReturnType<typeof transformSchema>;
   try {
-    ast = await openapiTS(structuredClone(document) as Parameters<typeof openapiTS>[0], TYPES_OPTIONS);
+    const schema = structuredClone(document) as OpenAPI3;
+    // Redocly's bundle, which openapiTS() runs first, gives a document without components an empty one
+    schema.components ??= {};
+    const version = Number.parseFloat(String((schema as { openapi?: unknown }).openapi));
+    if (!(version >= 3 && version < 4)) throw new Error(`Unsupported OpenAPI version: ${String((schema as { openapi?: unknown }).openapi)} at #/openapi`);
+    ast = transformSchema(schema, {
+      ...TYPES_CONTEXT_DEFAULTS,
+      injectFooter: [], // the transform appends to it: one per document
+      discriminators: scanDiscriminators(schema, TYPES_OPTIONS),
+      resolve: <T>($ref: string): T | undefined => resolveRef<T>(schema, $ref, { silent: TYPES_OPTIONS.silent }),
+    });
   } catch (err) {
     const message = (err as Error).message;
     throw new SpecError(specFile, pointerOfMessage(message), `openapi-typescript cannot type this document: ${message.replace(/\s+/g, ' ').trim()}`);
@@ -90,3 +121,34 @@ export async function generateTypes(document: unknown, specLabel: string, inputH
     body
   );
 }
+
+/** What `openapiTS(document, TYPES_OPTIONS)` passes its transform besides the document's own discriminators and resolver: openapi-typescript 7.x's defaults and our options. */
+const TYPES_CONTEXT_DEFAULTS: Omit<GlobalContext, 'discriminators' | 'resolve' | 'injectFooter'> = {
+  additionalProperties: false,
+  alphabetize: TYPES_OPTIONS.alphabetize,
+  arrayLength: false,
+  defaultNonNullable: true,
+  emptyObjectsUnknown: false,
+  enum: false,
+  enumValues: false,
+  conditionalEnums: false,
+  dedupeEnums: false,
+  excludeDeprecated: false,
+  exportType: false,
+  immutable: false,
+  rootTypes: false,
+  rootTypesNoSchemaPrefix: false,
+  rootTypesKeepCasing: false,
+  pathParamsAsTypes: false,
+  postTransform: undefined,
+  propertiesRequiredByDefault: false,
+  // Redocly's config: 7.x reads it only to lint and bundle (validateAndBundle), never in the transform
+  redoc: undefined as unknown as GlobalContext['redoc'],
+  silent: TYPES_OPTIONS.silent,
+  inject: undefined,
+  transform: undefined,
+  transformProperty: undefined,
+  makePathsEnum: false,
+  generatePathParams: false,
+  readWriteMarkers: false,
+};
