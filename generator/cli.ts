@@ -2,8 +2,8 @@ import { relative } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../harness/config';
 import { runCommand } from '../harness/run-command';
-import { generate } from './pipeline';
 import { SpecError } from './spec-error';
+import { freshStamp, writeStamp } from './write/input-stamp';
 
 /**
  * `contract-harness generate [--check]` (`npm run generate`). Exit codes: 0 done (or up to
@@ -38,18 +38,29 @@ async function runGenerate(opts: GenerateCliOptions): Promise<number> {
   const started = performance.now();
   try {
     const config = loadConfig();
-    log(`config ${relative(process.cwd(), config.file) || config.file}: ${config.services.length} service(s) -> ${relative(process.cwd(), config.outDir) || '.'}`);
+    const out = relative(process.cwd(), config.outDir) || '.';
+    log(`config ${relative(process.cwd(), config.file) || config.file}: ${config.services.length} service(s) -> ${out}`);
+    const stamp = freshStamp(config);
+    if (stamp) {
+      // every input and output hashes as the last complete run left them: nothing can differ
+      for (const line of stamp.summary) log(`${line}, unchanged since the last generate`);
+      reportWarnings(opts, stamp.warnings, log);
+      log(`stages: input stamp ${(performance.now() - started).toFixed(0)} ms (config, specs, generator and outputs hashed; nothing else loaded)`);
+      log(opts.check ? `${out} is up to date` : 'nothing changed');
+      return 0;
+    }
+    // loaded only when the stamp does not settle it: the pipeline brings YAML, Redocly, Handlebars, openapi-typescript
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { generate } = require('./pipeline') as typeof import('./pipeline');
     const result = await generate({ config, check: opts.check === true, log });
-    // Under --check (run by `npm test`) only a count: the reasons are in each manifest.json.
-    if (opts.check && result.warnings.length > 0) log(`${result.warnings.length} warning(s), mostly cases skipped with a reason; \`npm run generate\` lists them`);
-    else for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+    const stale = [...result.changed, ...result.orphans];
+    if (!opts.check || stale.length === 0) writeStamp(config, result);
+    reportWarnings(opts, result.warnings, log);
     const stages = Object.entries(result.timings)
       .map(([stage, ms]) => `${stage} ${ms.toFixed(0)} ms`)
       .join(', ');
     log(`stages: ${stages}; total ${(performance.now() - started).toFixed(0)} ms`);
-    const out = relative(process.cwd(), config.outDir) || '.';
     if (opts.check) {
-      const stale = [...result.changed, ...result.orphans];
       if (stale.length === 0) {
         log(`${out} is up to date`);
         return 0;
@@ -72,6 +83,12 @@ async function runGenerate(opts: GenerateCliOptions): Promise<number> {
     }
     throw err;
   }
+}
+
+/** Under --check (run by `npm test`) only a count: the reasons are in each manifest.json. */
+function reportWarnings(opts: GenerateCliOptions, warnings: readonly string[], log: (line: string) => void): void {
+  if (opts.check && warnings.length > 0) log(`${warnings.length} warning(s), mostly cases skipped with a reason; \`npm run generate\` lists them`);
+  else for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 }
 
 if (require.main === module) void runCommand(generateCommand());

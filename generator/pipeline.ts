@@ -26,6 +26,10 @@ export interface GenerateResult {
   warnings: string[];
   /** Services whose types.ts was reused because the input hash matched. */
   typesReused: string[];
+  /** Every file the specs were read from, for the input stamp. */
+  inputs: string[];
+  /** One line per service: its operations and test files. */
+  summary: string[];
   timings: Record<string, number>;
 }
 
@@ -49,6 +53,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const files: EmittedFile[] = [];
   const warnings: string[] = [];
   const typesReused: string[] = [];
+  const summary: string[] = [];
   for (const [i, svc] of config.services.entries()) {
     const spec = loaded[i]!;
     const specLabel = relative(config.rootDir, svc.spec).split(sep).join(posix.sep);
@@ -72,7 +77,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     if (types) typesReused.push(svc.name);
     else types = await timed('types', () => generateTypes(typesDocument, specLabel, inputHash, svc.spec));
     files.push({ path: `${svc.name}/types.ts`, content: types });
-    log(`${svc.name}: ${ir.operations.length} operations, ${plan.testFiles.length} test file(s)${typesReused.includes(svc.name) ? ', types unchanged (openapi-typescript not loaded)' : ''}`);
+    summary.push(`${svc.name}: ${ir.operations.length} operations, ${plan.testFiles.length} test file(s)`);
+    log(`${summary.at(-1)}${typesReused.includes(svc.name) ? ', types unchanged (openapi-typescript not loaded)' : ''}`);
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -93,7 +99,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
   }
   if (!options.check && !options.dryRun) await timed('write', () => writeChanged(config.outDir, files, diff));
-  return { files, changed: diff.changed, orphans: diff.orphans, changes, warnings, typesReused, timings };
+  return { files, changed: diff.changed, orphans: diff.orphans, changes, warnings, typesReused, inputs: loaded.flatMap((spec) => spec.files), summary, timings };
 }
 
 

@@ -39,11 +39,31 @@ test('generates into the outDir of the config named by HARNESS_CONFIG, then --ch
   expect(generate('--check').status).toBe(0);
 }, 120_000);
 
-test('a regenerate with nothing changed writes nothing and does not load openapi-typescript', () => {
+test('a regenerate with nothing changed decides from the input stamp, loading no spec', () => {
   const again = generate();
   expect(again.status).toBe(0);
-  expect(again.stdout).toContain('types unchanged (openapi-typescript not loaded)');
+  expect(again.stdout).toContain('notes: 4 operations, 1 test file(s), unchanged since the last generate');
+  expect(again.stdout).toMatch(/stages: input stamp \d+ ms/);
   expect(again.stdout).toContain('nothing changed');
+  expect(generate('--check').stdout).toContain('gen is up to date');
+}, 120_000);
+
+test('an output edited by hand, or one the generator would remove, is not covered by the stamp: the full run restores it, and reuses the types', () => {
+  const file = join(dir, 'elsewhere', 'gen', 'notes', 'notes.test.ts');
+  const generated = readFileSync(file, 'utf8');
+  writeFileSync(file, generated + '// edited by hand\n');
+  const orphan = join(dir, 'elsewhere', 'gen', 'notes', 'removed.test.ts');
+  writeFileSync(orphan, readFileSync(join(dir, 'elsewhere', 'gen', 'notes', 'client.ts'), 'utf8'));
+  const out = generate();
+  expect(out.status).toBe(0);
+  expect(out.stdout).toContain('types unchanged (openapi-typescript not loaded)');
+  expect(out.stdout).toMatch(/wrote \S*gen\/notes\/notes\.test\.ts/);
+  expect(out.stdout).toMatch(/removed \S*gen\/notes\/removed\.test\.ts/);
+  expect(readFileSync(file, 'utf8')).toBe(generated);
+  // a file of the user's own in the folder is not an orphan, and the stamp knows it next time
+  writeFileSync(join(dir, 'elsewhere', 'gen', 'notes', 'notes-extra.json'), '{}');
+  expect(generate().stdout).toContain('types unchanged (openapi-typescript not loaded)');
+  expect(generate().stdout).toContain('unchanged since the last generate');
 }, 120_000);
 
 test('--check exits 1 naming a stale file', () => {
