@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick | --exhaustive] [-- --only testrun,zoo,gate,floor,gen,scale]`: every
+ * `npm run bench [-- --quick | --exhaustive] [-- --only testrun,zoo,gate,floor,gen,targets,scale]`: every
  * benchmark of issue 7, side by side, written as Markdown tables (median and min-max) to
  * bench/results/*.md (raw numbers beside them as *.raw.json, gitignored). Peers are installed into
  * bench/peers/ first. `--help` lists every flag.
@@ -12,6 +12,8 @@
  * - floor:   the requests our suites send, captured by a recording proxy and replayed by a plain
  *            fetch loop (bench/floor.ts); our overhead per request as a ratio.
  * - gen:     generation time and memory vs openapi-typescript, orval, Portman (small and GitHub's spec).
+ * - targets: the generation targets, paired: the compiled CLI on GitHub's spec from scratch and
+ *            with nothing changed, against openapi-typescript alone (bench/generate-bench.ts).
  * - scale:   synthetic specs of 10, 100, 1,000 operations: generate, and the gate against a synthetic service.
  *
  * Full run: about 13 minutes on the idle 2-core machine, by estimate from each section measured
@@ -25,6 +27,7 @@ import { Command } from 'commander';
 import { BUGS } from './bug-zoo/bugs';
 import { generationMarkdown, runGeneration, runScale, scaleMarkdown, GEN_TOOLS, type GenTool } from './generation';
 import { floorMarkdown, runFloor } from './floor';
+import { generateTargetsMarkdown, runGenerateTargets } from './generate-bench';
 import { BENCH, elapsed, loadNote, log, mdTable, median, REPO, RESULTS, resetDatabases, runOurSuites, stat, writeResult } from './lib';
 import { installPeers, PEER_NOTES, runPeer, SERVICES, TEST_PEERS, type PeerId, type PeerRun } from './peers';
 import { runZoo, withSandbox, zooMarkdown, type VariantResult, type ZooOptions } from './zoo';
@@ -43,7 +46,7 @@ const DEFAULT_ZOO_PEERS: PeerId[] = ['stepci', 'dredd'];
 const DEFAULT_SUBSET_PEERS: PeerId[] = ['portman-newman', 'specmatic'];
 const DEFAULT_SUBSET_BUGS = ['validation-bypassed', '200-instead-of-201', 'missing-required-field', 'wrong-content-type']; // one per service: registry, risk, trading, query
 
-const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'gen', 'scale'] as const;
+const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'gen', 'targets', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -241,7 +244,7 @@ async function main(): Promise<void> {
     .parse(process.argv)
     .opts<Options>();
   if (opts.refreshReadme) {
-    refreshReadme(['gate', 'floor', 'test-run', 'bug-zoo', 'bug-zoo-specmatic', 'generation', 'scale']);
+    refreshReadme(['gate', 'floor', 'test-run', 'bug-zoo', 'bug-zoo-specmatic', 'generation', 'generate-targets', 'scale']);
     return;
   }
   const quick = opts.quick === true;
@@ -267,7 +270,7 @@ async function main(): Promise<void> {
   const subsetPeers = ((opts.subsetPeers?.split(',') ?? (quick || exhaustive ? [] : DEFAULT_SUBSET_PEERS)) as PeerId[]).filter((p) => p && available(p) && !zooPeers.includes(p));
   const subsetBugs = opts.subsetBugs?.split(',') ?? DEFAULT_SUBSET_BUGS;
   const timings: Record<string, number> = {};
-  const order = (['testrun', 'zoo', 'gate', 'floor', 'gen', 'scale'] as const).filter((s) => only.has(s)); // the order they run in
+  const order = (['testrun', 'zoo', 'gate', 'floor', 'gen', 'targets', 'scale'] as const).filter((s) => only.has(s)); // the order they run in
   const time = async <T>(name: Section, fn: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
     log(`[bench] section ${order.indexOf(name) + 1}/${order.length}: ${name} ...`);
@@ -319,6 +322,11 @@ async function main(): Promise<void> {
     const tools: GenTool[] = GEN_TOOLS.filter((t) => t.startsWith('ours') || t === 'openapi-typescript' || !peerStatus[t]);
     const samples = await time('gen', () => runGeneration({ runs, large: !quick, largeRuns: Number(opts.largeRuns ?? (exhaustive ? runs : 1)), tools }));
     result('generation', header('Generation: ours vs openapi-typescript, orval, Portman', started) + generationMarkdown(samples), samples);
+  }
+  if (only.has('targets') && !quick) {
+    // at least 3 paired runs: a target's verdict is on medians
+    const r = await time('targets', () => runGenerateTargets(Math.max(3, runs)));
+    result('generate-targets', header('Generation targets', started) + generateTargetsMarkdown(r), r);
   }
   if (only.has('scale')) {
     const samples = await time('scale', () => runScale({ sizes: quick ? [10, 100] : [10, 100, 1000], runs: Number(opts.scaleRuns ?? (quick ? 1 : exhaustive ? runs : 1)), gate: true }));

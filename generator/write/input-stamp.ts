@@ -67,7 +67,7 @@ function hashGenerator(): string {
   return generatorHash;
 }
 
-/** Where the stamp of one config lives: the nearest node_modules/.cache above the config, else the system's temporary folder. */
+/** Where the stamp of one config (and this copy of the generator) lives: the nearest node_modules/.cache above the config, else the system's temporary folder. */
 export function stampFile(config: ResolvedConfig): string {
   let dir = config.rootDir;
   for (;;) {
@@ -80,7 +80,8 @@ export function stampFile(config: ResolvedConfig): string {
     dir = up;
   }
   const cache = dir ? join(dir, 'node_modules', '.cache', 'contract-harness') : join(tmpdir(), 'contract-harness-cache');
-  return join(cache, `generate-${sha256(config.file).slice(0, 16)}.json`);
+  // one stamp per config and per generator copy: the compiled CLI and the sources under tsx each keep their own
+  return join(cache, `generate-${sha256(`${config.file}\0${GENERATOR_ROOT}`).slice(0, 16)}.json`);
 }
 
 /** The .ts/.json files in the services' folders (where the pipeline looks for orphans), relative to outDir. */
