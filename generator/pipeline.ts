@@ -77,7 +77,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     if (types) typesReused.push(svc.name);
     else types = await timed('types', () => generateTypes(typesDocument, specLabel, inputHash, svc.spec));
     files.push({ path: `${svc.name}/types.ts`, content: types });
-    summary.push(`${svc.name}: ${ir.operations.length} operations, ${plan.testFiles.length} test file(s)`);
+    summary.push(`${svc.name}: ${ir.operations.length} operations, ${plan.testEntries.length} test file(s) of ${plan.testFiles.length} case module(s)`);
     log(`${summary.at(-1)}${typesReused.includes(svc.name) ? ', types unchanged (openapi-typescript not loaded)' : ''}`);
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -10,7 +10,7 @@
  * The engine config's equality lives in round-trip.test.ts, the one file that replaces it.
  *
  * ALICE's active run: the generated baseline `POST /runs/{runId}/orders returns 201` places a
- * MARKET BUY 1 AAPL on this seeded run (generated/trading/orders.test.ts). Its cash and AAPL
+ * MARKET BUY 1 AAPL on this seeded run (generated/trading/orders.cases.ts). Its cash and AAPL
  * position are therefore checked as fixture + the fills that are not fixtures (read from the
  * trades table), which is exact with or without that test in the run.
  *

@@ -38,6 +38,9 @@ export function emitServiceFiles(plan: ServicePlan): EmittedFile[] {
       }),
     });
   }
+  for (const entry of plan.testEntries) {
+    files.push({ path: `${dir}/${entry.fileName}`, content: renderTemplate('test-entry', { specLabel: plan.specLabel, modules: entry.modules }) });
+  }
   return files.map((f) => ({ path: f.path, content: normaliseNewlines(f.content) }));
 }
 

@@ -1,3 +1,4 @@
+import { planEntries, type TestEntryPlan } from './plan-entries';
 import { toIdentifier } from '../emit/escape';
 import { compareText } from '../ir/build-ir';
 import type { OperationIr, ServiceIr } from '../ir/types';
@@ -58,7 +59,7 @@ export interface Manifest {
 }
 
 export interface TestFilePlan {
-  /** `companies.test.ts` */
+  /** `companies.cases.ts`: a module of declared cases, imported by a test entry (plan-entries.ts) */
   fileName: string;
   group: string;
   tests: PlannedCase[];
@@ -78,6 +79,8 @@ export interface ServicePlan {
   runtimeImport: string;
   specLabel: string;
   testFiles: TestFilePlan[];
+  /** The files Jest runs, each importing a run of the case modules. */
+  testEntries: TestEntryPlan[];
   schemaExports: SchemaExport[];
   manifest: Manifest;
   /** What the run-time checks need: response schemas by operation, and the components they reference. */
@@ -120,7 +123,7 @@ export function planService(ir: ServiceIr, options: ServicePlanOptions): Service
     const group = groupOf(resource.create);
     chainGroups.set(group, [...(chainGroups.get(group) ?? []), ...planned]);
   }
-  const testFiles = [...groups.keys()].sort(compareText).map((group) => ({ group, fileName: `${group}.test.ts`, tests: groups.get(group)!, chains: chainGroups.get(group) ?? [] }));
+  const testFiles = [...groups.keys()].sort(compareText).map((group) => ({ group, fileName: `${group}.cases.ts`, tests: groups.get(group)!, chains: chainGroups.get(group) ?? [] }));
   for (const { chains: planned } of chains) for (const c of planned) if (c.skipped) warnings.push(`chain ${c.resource} ${c.kind} skipped: ${c.skipped}`);
   const taken = new Set<string>(MODULE_NAMES);
   const clientIdentifier = allocate(toIdentifier(ir.name, 'camel'), taken);
@@ -139,6 +142,7 @@ export function planService(ir: ServiceIr, options: ServicePlanOptions): Service
     runtimeImport: RUNTIME_IMPORT,
     specLabel: options.specLabel,
     testFiles,
+    testEntries: planEntries(ir.name, testFiles),
     schemaExports,
     manifest: {
       service: ir.name,

@@ -33,16 +33,16 @@ test('generates into the outDir of the config named by HARNESS_CONFIG, then --ch
   const first = generate();
   expect(first.status).toBe(0);
   expect(first.stdout).toMatch(/stages: load \d+ ms, ir \d+ ms, plan \d+ ms, emit \d+ ms/);
-  for (const f of ['client.ts', 'types.ts', 'manifest.json', 'contract.json', 'notes.test.ts']) expect(existsSync(join(dir, 'elsewhere', 'gen', 'notes', f))).toBe(true);
+  for (const f of ['client.ts', 'types.ts', 'manifest.json', 'contract.json', 'notes.cases.ts', 'notes.test.ts']) expect(existsSync(join(dir, 'elsewhere', 'gen', 'notes', f))).toBe(true);
   // Bindings come first: the read case uses the configured id.
-  expect(readFileSync(join(dir, 'elsewhere', 'gen', 'notes', 'notes.test.ts'), 'utf8')).toContain('"noteId": { "value": 7 }');
+  expect(readFileSync(join(dir, 'elsewhere', 'gen', 'notes', 'notes.cases.ts'), 'utf8')).toContain('"noteId": { "value": 7 }');
   expect(generate('--check').status).toBe(0);
 }, 120_000);
 
 test('a regenerate with nothing changed decides from the input stamp, loading no spec', () => {
   const again = generate();
   expect(again.status).toBe(0);
-  expect(again.stdout).toContain('notes: 4 operations, 1 test file(s), unchanged since the last generate');
+  expect(again.stdout).toContain('notes: 4 operations, 1 test file(s) of 1 case module(s), unchanged since the last generate');
   expect(again.stdout).toMatch(/stages: input stamp \d+ ms/);
   expect(again.stdout).toContain('nothing changed');
   expect(generate('--check').stdout).toContain('gen is up to date');

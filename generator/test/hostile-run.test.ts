@@ -101,9 +101,9 @@ test('the hostile spec yields the same structure as a benign copy of it', async 
     const { files } = await generate({ config: config(spec), dryRun: true });
     const manifest = JSON.parse(files.find((f) => f.path.endsWith('manifest.json'))!.content) as { operations: { method: string; statuses: string[]; cases: { kind: string; status: string; skipped?: string }[] }[] };
     return {
-      files: files.filter((f) => f.path.endsWith('.test.ts')).map((f) => (f.content.match(/^(\w+\.test|test\.skip)\(/gm) ?? []).length).sort(),
+      files: files.filter((f) => f.path.endsWith('.cases.ts')).map((f) => (f.content.match(/^(\w+\.test|test\.skip)\(/gm) ?? []).length).sort(),
       operations: manifest.operations.map((o) => `${o.method} [${o.statuses.join(',')}] ${o.cases.map((c) => `${c.kind}:${c.status}${c.skipped ? ':skipped' : ''}`).join(' ')}`).sort(),
-      otherFiles: files.filter((f) => !f.path.endsWith('.test.ts')).map((f) => f.path).sort(),
+      otherFiles: files.filter((f) => !f.path.endsWith('.cases.ts')).map((f) => f.path).sort(),
     };
   };
   expect(await shape('spec.yaml')).toEqual(await shape('benign.yaml'));

@@ -115,7 +115,7 @@ describe('through the load stage and the generator', () => {
     const manifest = JSON.parse(files.find((f) => f.path === 'pets/manifest.json')!.content) as { operations: { path: string }[] };
     expect(manifest.operations.map((o) => o.path)).toEqual(['/v2/pets']);
     expect(files.find((f) => f.path === 'pets/types.ts')!.content).toContain('"/v2/pets": {');
-    expect(files.filter((f) => f.path.endsWith('.test.ts')).map((f) => f.content).join('\n')).toContain('"path": "/v2/pets"');
+    expect(files.filter((f) => f.path.endsWith('.cases.ts')).map((f) => f.content).join('\n')).toContain('"path": "/v2/pets"');
   }, 60_000);
 });
 
