@@ -1,6 +1,6 @@
 /**
  * Generation bench (ours vs openapi-typescript alone, orval, Portman on a small and a large spec)
- * and the scale bench (synthetic specs of 10, 100 and 1,000 operations: generate, and the gate
+ * and the scale bench (synthetic specs of 10, 100, 1,000 and 5,000 operations: generate, and the gate
  * against the synthetic service). Every run is cold: the output folder is removed first, so our
  * generator cannot take its unchanged-inputs shortcut (that one is measured apart: "warm").
  */
@@ -225,7 +225,7 @@ export function scaleMarkdown(samples: ScaleSample[]): string {
     ];
   });
   return [
-    '## Scale: synthetic specs of 10, 100 and 1,000 operations',
+    '## Scale: synthetic specs of 10, 100, 1,000 and 5,000 operations',
     '',
     'bench/synth.ts: n/5 CRUD resources, 25 operations per tag (one test file per tag). Generate is cold; the gate runs against the synthetic in-memory service (`"sandbox": false`), its generate stage finding nothing changed. Seconds, median (min-max); "ms/op" divides by the operation count.',
     '',

@@ -14,7 +14,7 @@
  * - gen:     generation time and memory vs openapi-typescript, orval, Portman (small and GitHub's spec).
  * - targets: the generation targets, paired: the compiled CLI on GitHub's spec from scratch and
  *            with nothing changed, against openapi-typescript alone (bench/generate-bench.ts).
- * - scale:   synthetic specs of 10, 100, 1,000 operations: generate, and the gate against a synthetic service.
+ * - scale:   synthetic specs of 10, 100, 1,000 and 5,000 operations: generate, and the gate against a synthetic service.
  *
  * Full run: about 13 minutes on the idle 2-core machine, by estimate from each section measured
  * alone (README, "Budget"). `--quick`: a smoke run of every section in about five minutes.
@@ -329,7 +329,7 @@ async function main(): Promise<void> {
     result('generate-targets', header('Generation targets', started) + generateTargetsMarkdown(r), r);
   }
   if (only.has('scale')) {
-    const samples = await time('scale', () => runScale({ sizes: quick ? [10, 100] : [10, 100, 1000], runs: Number(opts.scaleRuns ?? (quick ? 1 : exhaustive ? runs : 1)), gate: true }));
+    const samples = await time('scale', () => runScale({ sizes: quick ? [10, 100] : [10, 100, 1000, 5000], runs: Number(opts.scaleRuns ?? (quick ? 1 : exhaustive ? runs : 1)), gate: true }));
     result('scale', header('Scale: synthetic specs', started) + scaleMarkdown(samples), samples);
   }
   refreshReadme(written);
