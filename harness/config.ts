@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { schemaCacheNear } from './schema-cache';
 import { HarnessConfigSchema, type CommandLineConfig, type HarnessConfig, type SandboxConfig, type StartConfig } from './config-schema';
 import type { ResolvedConfig, ResolvedSandbox, ResolvedStart, ResolvedStep } from './config-types';
 import { loadDefaultExport } from './load-module';
@@ -32,7 +33,18 @@ export class ConfigError extends Error {
   }
 }
 
-const validateConfig = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile<HarnessConfig>(HarnessConfigSchema);
+const CONFIG_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
+let configValidator: ValidateFunction<HarnessConfig> | undefined;
+
+/** The config schema's validator, compiled on first use (every test file imports this module) or loaded from the schema cache. */
+function validateConfig(value: unknown): value is HarnessConfig {
+  if (!configValidator) {
+    const ajv = () => new Ajv({ ...CONFIG_AJV_OPTIONS, code: { source: true } });
+    const cache = schemaCacheNear(__dirname, `${JSON.stringify(CONFIG_AJV_OPTIONS)}\0${JSON.stringify(HarnessConfigSchema)}`);
+    configValidator = (cache ? cache.compile('config', ajv, HarnessConfigSchema) : ajv().compile(HarnessConfigSchema)) as ValidateFunction<HarnessConfig>;
+  }
+  return configValidator(value);
+}
 
 /** The config file in force: `HARNESS_CONFIG` if set, else `harness.config.ts` in the working directory (`.json` if only that exists). */
 export function configPath(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
@@ -138,7 +150,7 @@ export const escapePointer = (key: string): string => key.replace(/~/g, '~0').re
 export function loadConfig(file: string = configPath()): ResolvedConfig {
   const raw = readRawConfig(file);
   if (!validateConfig(raw)) {
-    const { pointer, message } = describeSchemaError(raw, validateConfig.errors ?? []);
+    const { pointer, message } = describeSchemaError(raw, configValidator?.errors ?? []);
     throw new ConfigError(file, pointer, message);
   }
   const rootDir = dirname(file);
