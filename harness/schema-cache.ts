@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { default as Ajv, ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
 import { projectCacheDir } from './cache-dir';
 
 /**
@@ -30,11 +29,22 @@ export interface SchemaCache {
   load(key: string): ValidateFunction | undefined;
   /** Keep a validator its Ajv compiled with `code: { source: true }`; a failed write only costs the next load. */
   store(key: string, ajv: Ajv, validate: ValidateFunction): void;
-  /** Compile through `ajv` unless the cache has it, and keep what was compiled. */
-  compile(key: string, ajv: () => Ajv, schema: object | boolean): ValidateFunction;
+  /** Compile `schema` (a value, or a function that builds it only when needed) through `ajv` unless the cache has it, and keep what was compiled. */
+  compile(key: string, ajv: () => Ajv, schema: object | boolean | (() => object | boolean)): ValidateFunction;
 }
 
-const VERSIONS = ['ajv', 'ajv-formats'].map((name) => `${name}@${(require(`${name}/package.json`) as { version: string }).version}`).join(' ');
+/** The version of an installed package, found from its entry point (not every package exports its package.json). */
+export function installedVersion(name: string): string {
+  for (let dir = dirname(require.resolve(name)); dirname(dir) !== dir; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+    if (parsed.name === name) return parsed.version ?? '';
+  }
+  return '';
+}
+
+const VERSIONS = ['ajv', 'ajv-formats'].map((name) => `${name}@${installedVersion(name)}`).join(' ');
 
 /** The cache of the project around `near` for schemas of one `salt`; undefined when no node_modules is above it. */
 export function schemaCacheNear(near: string, salt: string): SchemaCache | undefined {
@@ -58,7 +68,8 @@ export function schemaCacheNear(near: string, salt: string): SchemaCache | undef
     },
     store(key, ajv, validate) {
       try {
-        const code = standaloneCode(ajv, validate);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const code = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default(ajv, validate);
         mkdirSync(dir, { recursive: true });
         const file = fileOf(key);
         const tmp = `${file}.${process.pid}.tmp`;
@@ -72,7 +83,7 @@ export function schemaCacheNear(near: string, salt: string): SchemaCache | undef
       const cached = cache.load(key);
       if (cached) return cached;
       const instance = ajv();
-      const validate = instance.compile(schema);
+      const validate = instance.compile(typeof schema === 'function' ? schema() : schema);
       cache.store(key, instance, validate);
       return validate;
     },

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import type { default as Ajv, ValidateFunction } from 'ajv';
 import type { DiscoverSpec } from './discover';
 import { forResponses, toJsonSchema } from './schema-convert';
 import { schemaCacheNear } from '../schema-cache';
@@ -53,6 +51,11 @@ export function loadContract(file: string): LoadedContract {
   const getAjv = (): Ajv => {
     if (!ajv) {
       // code.source: the compiled code is kept, for the cache to write out
+      // ajv on first use: with every validator of a run in the cache, a test file never loads it
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const Ajv2020 = (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default;
+      const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+      /* eslint-enable @typescript-eslint/no-require-imports */
       ajv = new Ajv2020({ ...AJV_OPTIONS, ...(cache ? { code: { source: true } } : {}) }) as unknown as Ajv;
       addFormats(ajv as never);
       ajv.addSchema({ $id: baseId, components: forResponses(is31 ? raw.components : toJsonSchema(raw.components)) }, baseId);
