@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkResponse, defineService, loadContract, toJsonSchema } from './index';
 import { forResponses } from './schema-convert';
+import type { ChainSpec } from './chain-types';
 
 /** given an OpenAPI 3.0 schema, want this JSON Schema (OAS 3.0.3 4.7.24 vs JSON Schema 2020-12). */
 const conversions: [string, { given: unknown; want: unknown }][] = [
@@ -127,6 +128,23 @@ describe('the typed client', () => {
     expect(() => shop.expect(result, 410)).toThrow(/status 410 is not documented for this operation/);
     expect(() => shop.expect(result, 410, { expectedBy })).not.toThrow();
     expect(() => shop.expect(result, 404, { expectedBy })).toThrow(`expected status 404 (from the ${expectedBy}), got 410`);
+  });
+
+  test('a chain step whose status the config sets may be undocumented, like a case (Unleash: 404 after a delete)', async () => {
+    const expectedBy = 'config harness.config.json services[0].expect["getItem"]["not-found"]: deleted items answer 410';
+    const chain = (by?: string): ChainSpec => ({
+      kind: 'delete-read',
+      oracle: 'delete-not-effective',
+      resource: '/items',
+      idField: 'id',
+      compare: [],
+      steps: [
+        { name: 'create', operationId: 'listItems', method: 'get', path: '/items', expect: '200', setup: true },
+        { name: 'read-after-delete', operationId: 'getItem', method: 'get', path: '/items/{itemId}', params: { path: { itemId: { value: 'gone' } } }, expect: '410', ...(by ? { expectedBy: by } : {}) },
+      ],
+    });
+    await expect(shop.runChain(chain(expectedBy))).resolves.toEqual({ ran: true });
+    await expect(shop.runChain(chain())).rejects.toThrow(/\[documented-status\] read-after-delete: status 410 is not documented/);
   });
 
   test('the empty instance is refused clearly when there is none', () => {
