@@ -21,12 +21,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { BUGS } from './bug-zoo/bugs';
 import { generationMarkdown, runGeneration, runScale, scaleMarkdown, GEN_TOOLS, type GenTool } from './generation';
 import { floorMarkdown, runFloor } from './floor';
+import { profileMarkdown, profileTestStage, type ProfileRun } from './profile';
 import { generateTargetsMarkdown, runGenerateTargets } from './generate-bench';
 import { BENCH, elapsed, loadNote, log, mdTable, median, REPO, RESULTS, resetDatabases, runOurSuites, stat, writeResult } from './lib';
 import { installPeers, PEER_NOTES, runPeer, SERVICES, TEST_PEERS, type PeerId, type PeerRun } from './peers';
@@ -46,7 +47,7 @@ const DEFAULT_ZOO_PEERS: PeerId[] = ['stepci', 'dredd'];
 const DEFAULT_SUBSET_PEERS: PeerId[] = ['portman-newman', 'specmatic'];
 const DEFAULT_SUBSET_BUGS = ['validation-bypassed', '200-instead-of-201', 'missing-required-field', 'wrong-content-type']; // one per service: registry, risk, trading, query
 
-const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'gen', 'targets', 'scale'] as const;
+const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'gen', 'targets', 'scale', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -55,6 +56,7 @@ interface Options {
   subsetPeers?: string;
   subsetBugs?: string;
   only?: string;
+  profileBefore?: string;
   runs?: string;
   bugs?: string;
   zooPeers?: string;
@@ -132,6 +134,20 @@ interface TestRunRound {
 }
 
 /** testrun: every tool against one sandbox, databases reset before each; round 1 is also the zoo's clean baseline. */
+/**
+ * The test stage under the profiler: a checkout before the change when given, then this one
+ * with an empty schema cache (a fresh clone's first run) and again with the cache it left (every
+ * later run), all against one sandbox.
+ */
+async function profileSection(sb: Parameters<typeof profileTestStage>[0], before: string | undefined): Promise<string> {
+  const runs: ProfileRun[] = [];
+  if (before) runs.push(await profileTestStage(sb, 'before', resolve(before)));
+  rmSync(join(REPO, 'node_modules', '.cache', 'contract-harness', 'schemas'), { recursive: true, force: true });
+  runs.push(await profileTestStage(sb, 'now, empty schema cache', REPO));
+  runs.push(await profileTestStage(sb, 'now, schema cache kept', REPO));
+  return profileMarkdown(runs);
+}
+
 async function testRunSection(runs: number, peers: PeerId[], slowRuns: number): Promise<{ md: string; clean: VariantResult; rounds: TestRunRound[] }> {
   const rounds: TestRunRound[] = [];
   let clean: VariantResult | undefined;
@@ -225,6 +241,7 @@ async function main(): Promise<void> {
   const opts = new Command('bench')
     .option('--quick', 'smoke run: one run each, three bugs, no large spec')
     .option('--exhaustive', 'everything: 3 runs of each (scale and the large spec too), Specmatic in every test-run round, 5 floor loops, every peer against every bug (about 23 minutes idle, by estimate)')
+    .option('--profile-before <dir>', 'profile: also profile this checkout of the repository (e.g. a worktree of the commit before a change), first')
     .option('--only <sections>', `comma-separated: ${SECTIONS.join(',')}`)
     .option('--runs <n>', 'runs per measurement: gate, test-run rounds, generation on the small spec (default 2, quick 1, exhaustive 3)')
     .option('--bugs <ids>', 'bug ids for the zoo (default all, quick 3)')
@@ -270,7 +287,7 @@ async function main(): Promise<void> {
   const subsetPeers = ((opts.subsetPeers?.split(',') ?? (quick || exhaustive ? [] : DEFAULT_SUBSET_PEERS)) as PeerId[]).filter((p) => p && available(p) && !zooPeers.includes(p));
   const subsetBugs = opts.subsetBugs?.split(',') ?? DEFAULT_SUBSET_BUGS;
   const timings: Record<string, number> = {};
-  const order = (['testrun', 'zoo', 'gate', 'floor', 'gen', 'targets', 'scale'] as const).filter((s) => only.has(s)); // the order they run in
+  const order = (['testrun', 'zoo', 'gate', 'floor', 'profile', 'gen', 'targets', 'scale'] as const).filter((s) => only.has(s)); // the order they run in
   const time = async <T>(name: Section, fn: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
     log(`[bench] section ${order.indexOf(name) + 1}/${order.length}: ${name} ...`);
@@ -317,6 +334,10 @@ async function main(): Promise<void> {
     // our test stage's rounds: the test run's when it ran (same sandbox set-up, databases reset before each), else its own
     const f = await time('floor', () => withSandbox('floor', undefined, (sb) => runFloor(sb, runs, loopRounds, log, oursRounds)));
     result('floor', header('The floor', started) + floorMarkdown(f), f);
+  }
+  if (only.has('profile')) {
+    const md = await time('profile', () => withSandbox('profile', undefined, (sb) => profileSection(sb, opts.profileBefore)));
+    result('profile', header('Where the test stage goes', started) + md, {});
   }
   if (only.has('gen')) {
     const tools: GenTool[] = GEN_TOOLS.filter((t) => t.startsWith('ours') || t === 'openapi-typescript' || !peerStatus[t]);
