@@ -27,6 +27,7 @@ import { Command } from 'commander';
 import { BUGS } from './bug-zoo/bugs';
 import { generationMarkdown, runGeneration, runScale, scaleMarkdown, GEN_TOOLS, type GenTool } from './generation';
 import { floorMarkdown, runFloor } from './floor';
+import { speedTargetsMarkdown, type SpeedInputs } from './speed-targets';
 import { profileMarkdown, profileTestStage, type ProfileRun } from './profile';
 import { generateTargetsMarkdown, runGenerateTargets } from './generate-bench';
 import { BENCH, elapsed, loadNote, log, mdTable, median, REPO, RESULTS, resetDatabases, runOurSuites, stat, writeResult } from './lib';
@@ -84,13 +85,13 @@ function header(title: string, started: Date): string {
 }
 
 /** gate: bench/gate-bench.ts as a child; its JSON rendered as tables. */
-function gateSection(runs: number, quick: boolean): string {
+function gateSection(runs: number, quick: boolean): { md: string; perRequest?: Record<string, number> } {
   const args = [join(BENCH, 'gate-bench.ts'), '--runs', String(runs), '--requests', quick ? '200' : '1000'];
   const file = join(RESULTS, 'gate-bench.json');
   // gate-bench.json is the harness helper's (committed): read this run's numbers, then put theirs back
   const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   const res = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (res.status !== 0 || !existsSync(file)) return `## Gate\n\ngate-bench.ts failed (exit ${res.status}).\n`;
+  if (res.status !== 0 || !existsSync(file)) return { md: `## Gate\n\ngate-bench.ts failed (exit ${res.status}).\n` };
   const text = readFileSync(file, 'utf8');
   if (before !== undefined) writeFileSync(file, before);
   const r = JSON.parse(text) as {
@@ -125,7 +126,7 @@ function gateSection(runs: number, quick: boolean): string {
       '',
     );
   }
-  return out.join('\n');
+  return { md: out.join('\n'), ...(r.perRequest ? { perRequest: r.perRequest } : {}) };
 }
 
 interface TestRunRound {
@@ -325,14 +326,17 @@ async function main(): Promise<void> {
     const res = await time('zoo', () => runZoo(zooOpts));
     result('bug-zoo', header('Fault detection: the bug zoo', started) + zooMarkdown(res, zooOpts), res);
   }
+  const speed: SpeedInputs = {};
   if (only.has('gate')) {
-    const md = await time('gate', () => gateSection(runs, quick));
+    const { md, perRequest } = await time('gate', () => gateSection(runs, quick));
+    if (perRequest) speed.perRequest = perRequest;
     result('gate', header('Our gate by stage, and the per-request breakdown', started) + md, {});
   }
   if (only.has('floor')) {
     const loopRounds = Number(opts.loopRounds ?? (quick ? 1 : exhaustive ? 5 : 3));
     // our test stage's rounds: the test run's when it ran (same sandbox set-up, databases reset before each), else its own
     const f = await time('floor', () => withSandbox('floor', undefined, (sb) => runFloor(sb, runs, loopRounds, log, oursRounds)));
+    speed.floor = f;
     result('floor', header('The floor', started) + floorMarkdown(f), f);
   }
   if (only.has('profile')) {
@@ -347,12 +351,15 @@ async function main(): Promise<void> {
   if (only.has('targets') && !quick) {
     // at least 3 paired runs: a target's verdict is on medians
     const r = await time('targets', () => runGenerateTargets(Math.max(3, runs)));
+    speed.targets = r;
     result('generate-targets', header('Generation targets', started) + generateTargetsMarkdown(r), r);
   }
   if (only.has('scale')) {
     const samples = await time('scale', () => runScale({ sizes: quick ? [10, 100] : [10, 100, 1000, 5000], runs: Number(opts.scaleRuns ?? (quick ? 1 : exhaustive ? runs : 1)), gate: true }));
+    speed.scale = samples;
     result('scale', header('Scale: synthetic specs', started) + scaleMarkdown(samples), samples);
   }
+  if (speed.targets || speed.floor || speed.perRequest || speed.scale) result('speed-targets', header('Speed targets', started) + speedTargetsMarkdown(speed), speed);
   refreshReadme(written);
   const total = (performance.now() - t0) / 1000;
   log(`[bench] done in ${total.toFixed(0)} s (${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}); ${loadNote()} at the end`);
