@@ -8,6 +8,7 @@ import type { TestSummary } from './jest/coverage-reporter';
 import { buildJestCommand } from './jest/jest-command';
 import { removeStaleStateDirs, startSandbox, type RunningSandbox } from './jest/sandbox-process';
 import { ownScriptCommand } from './package-paths';
+import { startSchemaWarmup, stopSchemaWarmup } from './runtime/warm-schemas';
 import { runCommand } from './run-command';
 import { describeDeadServices, readSandboxStatus, resolveCallsDir } from './endpoints';
 import { formatReportsLine, formatSlowestLines, writeReports, type ReportsSummary } from './report/write-reports';
@@ -47,30 +48,6 @@ async function timeStage<T>(name: string, run: () => Promise<T>, detail?: () => 
 /** The child of the moment (generate or jest), stopped with us on SIGINT/SIGTERM. */
 let activeChild: ChildProcess | undefined;
 let sandbox: RunningSandbox | undefined;
-/** The schema warm-up, running beside the sandbox's start. */
-let warmChild: ChildProcess | undefined;
-
-/**
- * Compile the contracts' validators into the schema cache while the sandbox comes up (the
- * workers then load them instead of compiling each in every test file); resolves with its one
- * line, or why it did not finish. A head start only: the tests run the same without it.
- */
-function warmSchemaCache(config: { outDir: string; services: { name: string }[]; rootDir: string }, env: NodeJS.ProcessEnv): Promise<string> {
-  const contracts = config.services.map((s) => join(config.outDir, s.name, 'contract.json'));
-  const [cmd, ...args] = ownScriptCommand('harness/runtime/warm-schemas', contracts) as [string, ...string[]];
-  return new Promise((done) => {
-    let out = '';
-    const child = spawn(cmd, args, { cwd: config.rootDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    warmChild = child;
-    child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.on('error', (err) => done(`not warmed: ${err.message}`));
-    child.on('close', (code) => {
-      warmChild = undefined;
-      done(code === 0 ? out.trim() : `not warmed (exit ${code}): ${out.trim().split('\n').slice(-3).join(' | ')}`);
-    });
-  });
-}
 
 function runChild(argv: string[], cwd: string, env: NodeJS.ProcessEnv, prefix?: string): Promise<number> {
   const [cmd, ...args] = argv as [string, ...string[]];
@@ -116,7 +93,7 @@ function stopOnSignals(): void {
   const handle = (signal: NodeJS.Signals): void => {
     log(`[gate] ${signal}: stopping`);
     activeChild?.kill('SIGTERM');
-    warmChild?.kill('SIGTERM');
+    stopSchemaWarmup();
     // with a sandbox up, its own handler (sandbox-process) stops it and then exits
     if (!sandbox) process.exit(signal === 'SIGINT' ? 130 : 143);
   };
@@ -170,7 +147,7 @@ async function runGate(options: GateOptions): Promise<number> {
   try {
     if (config.sandbox && !env.HARNESS_ENDPOINTS) {
       removeStaleStateDirs(join(root, '.sandbox'));
-      const warmed = warmSchemaCache(config, env);
+      const warmed = startSchemaWarmup(config, env);
       const timings: Stage[] = [];
       try {
         sandbox = await timeStage(
@@ -189,7 +166,7 @@ async function runGate(options: GateOptions): Promise<number> {
           () => timings.map((t) => `${t.name.slice('sandbox '.length)} ${seconds(t.ms)}`).join(', ') || undefined,
         );
       } catch (err) {
-        warmChild?.kill('SIGTERM');
+        stopSchemaWarmup();
         await warmed;
         throw err;
       }
