@@ -46,6 +46,8 @@ export interface RecorderOptions {
   baseUrl: string;
   contract: LoadedContract;
   callsDir: string;
+  /** The deadline the client's fetch applies, for the message when it passes. */
+  requestTimeoutMs?: number;
 }
 
 /** Test files relative to the project root, by Jest's absolute testPath (one `relative` per file, not per call). */
@@ -152,11 +154,15 @@ export function createRecorder(options: RecorderOptions): Middleware {
       record(request, schemaPath, 0, start ? performance.now() - start.at : 0);
       const status = readSandboxStatus();
       const dead = status?.dead.filter((d) => d.service === options.service) ?? [];
-      const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
       const why = dead.length > 0 ? `\n${describeDeadServices(dead)}` : '';
-      return new Error(
-        `service "${options.service}" (${options.phase} instance at ${options.baseUrl}) did not answer ${request.method} ${schemaPath}: ${cause}${why}`,
-      );
+      const op = options.contract.find(request.method, schemaPath)?.operationId;
+      const what = `${request.method} ${schemaPath}${op ? ` (${op})` : ''}`;
+      // a DOMException from Node's own realm: not an instanceof Error inside Jest's
+      if ((error as { name?: unknown } | null)?.name === 'TimeoutError') {
+        return new Error(`service "${options.service}" (${options.phase} instance at ${options.baseUrl}) did not answer ${what} within ${options.requestTimeoutMs ?? '?'} ms (the service's requestTimeoutMs in the harness config)${why}`);
+      }
+      const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      return new Error(`service "${options.service}" (${options.phase} instance at ${options.baseUrl}) did not answer ${what}: ${cause}${why}`);
     },
   };
 }

@@ -39,6 +39,8 @@ writeFileSync(
 );
 
 let server: Server;
+/** Accepts every connection and never answers: a hung service. */
+let hung: Server;
 let port = 0;
 let lastAuth = '';
 const bodies: Record<string, [number, string, string]> = {
@@ -57,8 +59,20 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   port = (server.address() as { port: number }).port;
+  hung = createServer(() => undefined);
+  await new Promise<void>((done) => hung.listen(0, '127.0.0.1', done));
+  const hungUrl = `http://127.0.0.1:${(hung.address() as { port: number }).port}`;
   const config = join(dir, 'harness.config.json');
-  writeFileSync(config, JSON.stringify({ sandbox: false, services: [{ name: 'shop', spec: 'shop.yaml', baseUrl: `http://127.0.0.1:${port}`, headers: { Authorization: 'Bearer ${SHOP_TOKEN}' } }] }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      sandbox: false,
+      services: [
+        { name: 'shop', spec: 'shop.yaml', baseUrl: `http://127.0.0.1:${port}`, headers: { Authorization: 'Bearer ${SHOP_TOKEN}' } },
+        { name: 'hung', spec: 'shop.yaml', baseUrl: hungUrl, requestTimeoutMs: 300 },
+      ],
+    }),
+  );
   process.env.HARNESS_CONFIG = config;
   process.env.HARNESS_CALLS_DIR = callsDir;
   process.env.SHOP_TOKEN = 'sekret-token-123';
@@ -67,6 +81,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  hung.closeAllConnections();
+  await new Promise((done) => hung.close(done));
   await new Promise((done) => server.close(done));
 });
 
@@ -162,6 +178,14 @@ describe('the typed client', () => {
       delete process.env.HARNESS_ENDPOINTS;
     }
     expect(recordedCalls().find((c) => c.testName === expect.getState().currentTestName)?.status).toBe(0);
+  });
+
+  test('a service that never answers fails the one request after its requestTimeoutMs, naming the operation and the timeout', async () => {
+    const svc = defineService<ShopPaths>({ service: 'hung', contractFile });
+    await expect(svc.seeded.GET('/items')).rejects.toThrow(/^service "hung" \(seeded instance at http:\/\/127\.0\.0\.1:\d+\) did not answer GET \/items \(listItems\) within 300 ms \(the service's requestTimeoutMs in the harness config\)$/);
+    expect(recordedCalls().find((c) => c.testName === expect.getState().currentTestName)?.status).toBe(0);
+    // the next request to a live service is unaffected
+    expect((await shop.seeded.GET('/items')).response.status).toBe(200);
   });
 
   test('a service the sandbox reports dead fails at once, naming it with its log tail', async () => {
