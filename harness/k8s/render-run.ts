@@ -14,7 +14,8 @@ import { renderServices } from './render-services';
  * `infra/k8s/run.sh` applies them (one file per stage, each waited for before the next):
  * the namespace, Postgres without a persistent volume, the Job that migrates and seeds, every
  * service twice (seeded, empty), the runner Job that runs the gate against them.
- * Every object is a kubernetes-models object, validated before anything is written.
+ * Every object is a kubernetes-models object; `validate-manifests.ts` checks them before the CLI
+ * writes anything.
  */
 
 export type Manifest = Namespace | Deployment | Service | Job | import('kubernetes-models/v1/ConfigMap').ConfigMap;
@@ -135,7 +136,6 @@ export function renderRun(config: ResolvedConfig, params: RunParams): RenderedRu
     { name: '30-services.yaml', manifests: renderServices(config, params, namespace) },
     { name: '40-runner.yaml', manifests: renderRunner(config, params, namespace) },
   ];
-  for (const file of files) for (const m of file.manifests) m.validate();
   const runEnv = [
     `NAMESPACE=${namespace}`,
     `RUN_ID=${params.runId}`,
@@ -143,6 +143,9 @@ export function renderRun(config: ResolvedConfig, params: RunParams): RenderedRu
     `PREPARE_JOB=${PREPARE_NAME}`,
     `RUNNER_JOB=${RUNNER_NAME}`,
     `RUNNER_REPORTS_DIR=${RUNNER_REPORTS_DIR}`,
+    // the Jobs' deadlines, run.sh's default waits for them
+    `PREPARE_DEADLINE_SECONDS=${params.prepareTimeoutSeconds}`,
+    `RUNNER_DEADLINE_SECONDS=${params.runnerTimeoutSeconds + params.collectSeconds}`,
     `DATABASES=${DATABASES.seeded},${DATABASES.empty}`,
     '',
   ].join('\n');

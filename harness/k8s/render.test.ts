@@ -19,7 +19,7 @@ import { runFiles } from './write-manifests';
  */
 
 const GOLDEN = join(__dirname, 'golden', 'reference-platform');
-export const REFERENCE_PARAMS: RunParams = {
+const REFERENCE_PARAMS: RunParams = {
   ...DEFAULT_PARAMS,
   cli: ['npx', 'tsx', 'harness/cli.ts'],
   runId: 'golden-1',

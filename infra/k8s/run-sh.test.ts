@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -105,6 +105,19 @@ test.each([
   expect(res.status).toBe(2);
   expect(res.stderr).toContain(message);
   expect(res.calls).toEqual([]);
+});
+
+test("run.env's deadlines are the default waits: a run.env without them is refused before any kubectl call", () => {
+  const rendered = join(dir, 'rendered');
+  cpSync(RENDERED, rendered, { recursive: true });
+  const runEnv = join(rendered, 'run.env');
+  expect(readFileSync(runEnv, 'utf8')).toContain('PREPARE_DEADLINE_SECONDS=600\nRUNNER_DEADLINE_SECONDS=4200\n');
+  writeFileSync(runEnv, readFileSync(runEnv, 'utf8').replace(/^PREPARE_DEADLINE_SECONDS=.*\n/m, ''));
+  const res = runScript([rendered]);
+  expect(res.status).toBe(2);
+  expect(res.stderr).toContain('run.env PREPARE_DEADLINE_SECONDS: "" is not a whole number of seconds');
+  expect(res.calls).toEqual([]);
+  expect(runScript([rendered, '--prepare-timeout', '60']).status).toBe(0);
 });
 
 test('the script and the stand-in parse (bash -n)', () => {

@@ -23,10 +23,10 @@ usage: infra/k8s/run.sh DIR [options]
   --reports DIR             where the reports go (default: ./reports-<run id>)
   --env-file FILE           KEY=value lines for the Secret harness-env (every pod's environment)
   --postgres-timeout S      seconds (default 180)
-  --prepare-timeout S       seconds (default 600)
+  --prepare-timeout S       seconds (default: the prepare Job's deadline, from run.env)
   --services-timeout S      seconds (default 300)
   --runner-start-timeout S  seconds until the runner pod runs (default 300)
-  --runner-timeout S        seconds until the gate ends (default 4200, the runner Job's deadline)
+  --runner-timeout S        seconds until the gate ends (default: the runner Job's deadline, from run.env)
   --keep                    do not delete the namespace (to look at a failed run)
 EOF
 }
@@ -36,10 +36,10 @@ dir=''
 reports=''
 env_file=''
 postgres_timeout=180
-prepare_timeout=600
+prepare_timeout=''
 services_timeout=300
 runner_start_timeout=300
-runner_timeout=4200
+runner_timeout=''
 keep=0
 
 die_usage() { echo "run.sh: $1" >&2; usage >&2; exit 2; }
@@ -75,6 +75,10 @@ runner_job=$(read_key RUNNER_JOB)
 runner_reports=$(read_key RUNNER_REPORTS_DIR)
 [[ "$namespace" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || die_usage "$dir/run.env: NAMESPACE \"$namespace\" is not a namespace name"
 reports=${reports:-reports-$run_id}
+prepare_timeout=${prepare_timeout:-$(read_key PREPARE_DEADLINE_SECONDS)}
+runner_timeout=${runner_timeout:-$(read_key RUNNER_DEADLINE_SECONDS)}
+need_seconds "run.env PREPARE_DEADLINE_SECONDS" "$prepare_timeout"
+need_seconds "run.env RUNNER_DEADLINE_SECONDS" "$runner_timeout"
 
 stage=''
 begin() {
