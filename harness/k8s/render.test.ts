@@ -106,10 +106,12 @@ describe('what the validation refuses (so that the test above can fail)', () => 
     expect(problems[0]!.message).toMatch(/does not exist in type/);
   });
 
-  test('a wrong type is a schema error at its pointer', () => {
+  test('a wrong type is an error of both checks at its pointer', () => {
     const d = deployment();
     (d.spec as Json).replicas = 'one';
-    expect(validateManifests([d])).toContainEqual(expect.objectContaining({ check: 'schema', pointer: '/spec/replicas', message: 'must be integer' }));
+    const problems = validateManifests([d]);
+    expect(problems).toContainEqual(expect.objectContaining({ check: 'schema', pointer: '/spec/replicas', message: 'must be integer' }));
+    expect(problems).toContainEqual(expect.objectContaining({ check: 'types', pointer: '/spec/replicas' }));
   });
 });
 

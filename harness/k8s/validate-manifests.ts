@@ -22,7 +22,8 @@ export interface ManifestProblem {
   manifest: string;
   /** JSON pointer into the manifest. */
   pointer: string;
-  check: 'kind' | 'schema' | 'fields';
+  /** `fields`: an unknown field; `types`: another error of the TypeScript check (the schema check mostly says the same). */
+  check: 'kind' | 'schema' | 'fields' | 'types';
   message: string;
 }
 
@@ -74,6 +75,9 @@ function pointerAt(node: ts.Node, pos: number, sf: ts.SourceFile): string {
   return path;
 }
 
+/** TS2353: Object literal may only specify known properties. */
+const EXCESS_PROPERTY = 2353;
+
 const compilerOptions: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, types: [] };
 
 function checkFields(manifests: Json[]): ManifestProblem[] {
@@ -98,11 +102,12 @@ function checkFields(manifests: Json[]): ManifestProblem[] {
     const at = statements.findIndex((s) => pos >= s.getStart(sf) && pos < s.getEnd());
     const decl = statements[at]?.declarationList.declarations[0];
     const m = known[at]?.m ?? {};
+    const message = ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/'"([^"]+)"'/g, "'$1'");
     return {
       manifest: label(m),
       pointer: decl?.initializer ? pointerAt(decl.initializer, pos, sf) : '',
-      check: 'fields' as const,
-      message: ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/'"([^"]+)"'/g, "'$1'"),
+      check: d.code === EXCESS_PROPERTY ? ('fields' as const) : ('types' as const),
+      message,
     };
   });
 }
