@@ -2,11 +2,20 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { runCommand } from '../run-command';
-import { prepareRunDatabases } from './prepare-databases';
-import { renderRun } from './render-run';
 import { checkExpiresAt, checkImage, checkRunId, DEFAULT_PARAMS, ParamError, type RunParams } from './run-params';
-import { formatProblem, validateManifests } from './validate-manifests';
-import { runFiles, writeRunFiles } from './write-manifests';
+
+/*
+ * What the verbs do loads when a verb runs: rendering pulls in kubernetes-models and validating
+ * TypeScript (9 MB), which every other verb of the CLI (generate above all) must not pay for.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const rendering = () => ({
+  ...(require('./render-run') as typeof import('./render-run')),
+  ...(require('./validate-manifests') as typeof import('./validate-manifests')),
+  ...(require('./write-manifests') as typeof import('./write-manifests')),
+});
+const preparing = () => require('./prepare-databases') as typeof import('./prepare-databases');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * `contract-harness k8s render` writes the manifests of one run (docs/scale-out.md, "Kubernetes");
@@ -75,6 +84,7 @@ function render(o: RenderOptions): number {
   try {
     const config = loadConfig();
     const params = runParams(o, config.services.map((s) => s.name));
+    const { renderRun, validateManifests, formatProblem, runFiles, writeRunFiles } = rendering();
     const run = renderRun(config, params);
     const problems = validateManifests(run.files.flatMap((f) => f.manifests.map((m) => m.toJSON() as Record<string, unknown>)));
     if (problems.length > 0) {
@@ -133,7 +143,7 @@ function prepareCommand(): Command {
         return;
       }
       try {
-        const dbs = await prepareRunDatabases({ config: loadConfig(), databaseUrl: o.databaseUrl, connectTimeoutMs: o.connectTimeout, onLine: err });
+        const dbs = await preparing().prepareRunDatabases({ config: loadConfig(), databaseUrl: o.databaseUrl, connectTimeoutMs: o.connectTimeout, onLine: err });
         err(`k8s prepare: ready: ${dbs.seeded} (seeded), ${dbs.empty} (empty)`);
         process.exitCode = 0;
       } catch (e) {
