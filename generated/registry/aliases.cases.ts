@@ -401,5 +401,9 @@ registry.listCheck("registry list GET /companies/{companyId}/aliases: every chil
     "idField": "id",
   },
   "maxPages": 10,
-  "parent": { "param": "companyId", "property": "companyId" },
+  "parent": {
+    "param": "companyId",
+    "property": "companyId",
+    "others": { "path": "/companies", "field": "id" },
+  },
 });

@@ -373,5 +373,9 @@ registry.listCheck("registry list GET /companies/{companyId}/competitors: every 
     "idField": "id",
   },
   "maxPages": 10,
-  "parent": { "param": "companyId", "property": "companyId" },
+  "parent": {
+    "param": "companyId",
+    "property": "companyId",
+    "others": { "path": "/companies", "field": "id" },
+  },
 });

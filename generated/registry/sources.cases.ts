@@ -432,5 +432,9 @@ registry.listCheck("registry list GET /companies/{companyId}/sources: every chil
     "idField": "id",
   },
   "maxPages": 10,
-  "parent": { "param": "companyId", "property": "companyId" },
+  "parent": {
+    "param": "companyId",
+    "property": "companyId",
+    "others": { "path": "/companies", "field": "id" },
+  },
 });

@@ -136,5 +136,9 @@ registry.listCheck("registry list GET /watchlists/{watchlistId}/members: every c
     "idField": "watchlistId",
   },
   "maxPages": 10,
-  "parent": { "param": "watchlistId", "property": "watchlistId" },
+  "parent": {
+    "param": "watchlistId",
+    "property": "watchlistId",
+    "others": { "path": "/watchlists", "field": "id" },
+  },
 });

@@ -129,5 +129,5 @@ trading.listCheck("trading list GET /runs/{runId}/decisions: every child carries
   "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
   "paging": { "kind": "offset", "param": "offset" },
   "maxPages": 10,
-  "parent": { "param": "runId", "property": "runId" },
+  "parent": { "param": "runId", "property": "runId", "others": { "path": "/runs", "field": "id" } },
 });

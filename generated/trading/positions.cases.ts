@@ -48,5 +48,5 @@ trading.listCheck("trading list GET /runs/{runId}/positions: every child carries
     "idField": "id",
   },
   "maxPages": 10,
-  "parent": { "param": "runId", "property": "runId" },
+  "parent": { "param": "runId", "property": "runId", "others": { "path": "/runs", "field": "id" } },
 });

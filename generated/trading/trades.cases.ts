@@ -95,5 +95,5 @@ trading.listCheck("trading list GET /runs/{runId}/trades: every child carries it
   "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
   "paging": { "kind": "offset", "param": "offset" },
   "maxPages": 10,
-  "parent": { "param": "runId", "property": "runId" },
+  "parent": { "param": "runId", "property": "runId", "others": { "path": "/runs", "field": "id" } },
 });

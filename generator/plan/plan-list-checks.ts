@@ -78,7 +78,7 @@ export function planListChecks(ir: ServiceIr, op: OperationIr, options: PlanOpti
   }
   for (const p of meaning.parents) {
     if ('reason' in p) add('parent', p.param, `every child carries its {${p.param}}`, {}, p.reason);
-    else add('parent', p.param, `every child carries its {${p.param}} in ${p.property}`, { parent: { param: p.param, property: p.property } });
+    else add('parent', p.param, `every child carries its {${p.param}} in ${p.property}`, { parent: { param: p.param, property: p.property, ...parentList(ir, op, p.param) } });
   }
   return out;
 }
@@ -100,4 +100,15 @@ function applyOverrides(op: OperationIr, filters: readonly ListFilterIr[], expec
     else result.push({ param, property: o.of, by: 'config' });
   }
   return result.sort((a, b) => (a.param < b.param ? -1 : a.param > b.param ? 1 : 0));
+}
+
+/** The parent collection's list (`/watchlists` of `/watchlists/{watchlistId}/members`), when it is one and needs no values of its own. */
+function parentList(ir: ServiceIr, op: OperationIr, param: string): { others?: { path: string; field: string; listProperty?: string } } {
+  const segments = op.path.split('/');
+  const at = segments.indexOf(`{${param}}`);
+  const path = segments.slice(0, at).join('/');
+  if (at <= 0 || path.includes('{')) return {};
+  const list = ir.operations.find((o) => o.method === 'get' && o.path === path && o.list !== undefined && o.problems.length === 0);
+  if (!list?.list || [...list.parameters.query, ...list.parameters.header].some((p) => p.required)) return {};
+  return { others: { path, field: pickIdField(list.list.record, param), ...(list.list.listProperty !== undefined ? { listProperty: list.list.listProperty } : {}) } };
 }

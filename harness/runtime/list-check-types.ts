@@ -38,8 +38,12 @@ export interface ListCheckSpec {
   paging?: ListPagingSpec;
   /** filter: the query parameter, and the items' property that must equal its value. */
   filter?: { param: string; property: string };
-  /** parent: the path parameter, and the children's property that carries its value. */
-  parent?: { param: string; property: string };
+  /**
+   * parent: the path parameter, and the children's property that carries its value; `others`: the
+   * parent collection's list, whose first few records are parents too (a leak shows under a parent
+   * that has no children of its own).
+   */
+  parent?: { param: string; property: string; others?: { path: string; field: string; listProperty?: string } };
   /** At most this many pages are read (a filter's answer, a cursor's walk). */
   maxPages: number;
 }

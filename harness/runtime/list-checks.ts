@@ -84,11 +84,13 @@ const JUDGES: Record<ListCheckSpec['kind'], Judge> = {
   paging: (spec, run) => (spec.paging?.kind === 'cursor' ? judgeCursor(spec, run) : judgePages(spec, run)),
   parent: (spec, { exchanges }) => {
     const { param, property } = spec.parent!;
-    const pages = exchanges.filter((e) => e.label === 'children');
-    const parent = pages[0]?.path[param];
-    const wrong = pages.flatMap((p) => itemsOf(spec, p.body)).filter((i) => String(field(i, property)) !== String(parent));
-    if (wrong.length === 0) return { verdict: 'pass' };
-    return verdictOf([fail(spec, `listed under ${param}=${show(parent)}, ${wrong.length} item(s) carry another ${property}: ${wrong.slice(0, 5).map((i) => show(field(i, property))).join(', ')}`, ['children'], wrong)]);
+    const out: ListFailure[] = [];
+    for (const page of exchanges.filter((e) => e.label === 'children')) {
+      const parent = page.path[param];
+      const wrong = itemsOf(spec, page.body).filter((i) => String(field(i, property)) !== String(parent));
+      if (wrong.length > 0) out.push(fail(spec, `listed under ${param}=${show(parent)}, ${wrong.length} item(s) carry another ${property}: ${wrong.slice(0, 5).map((i) => show(field(i, property))).join(', ')}`, ['children'], wrong));
+    }
+    return verdictOf(out);
   },
 };
 

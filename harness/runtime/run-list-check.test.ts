@@ -15,7 +15,10 @@ const contractFile = join(dir, 'contract.json');
 const things = { schema: { type: 'array', items: { type: 'object', required: ['id', 'ownerId', 'status'] } } };
 writeFileSync(
   contractFile,
-  JSON.stringify({ service: 'shop', openapi: '3.1.0', components: {}, operations: [{ operationId: 'listThings', method: 'get', path: '/owners/{ownerId}/things', responses: { '200': things } }] }),
+  JSON.stringify({ service: 'shop', openapi: '3.1.0', components: {}, operations: [
+    { operationId: 'listOwners', method: 'get', path: '/owners', responses: { '200': { schema: { type: 'array' } } } },
+    { operationId: 'listThings', method: 'get', path: '/owners/{ownerId}/things', responses: { '200': things } },
+  ] }),
 );
 
 type Bug = 'none' | 'filter-ignored' | 'limit-ignored' | 'limit-plus-one' | 'offset-ignored' | 'offset-plus-one' | 'leak';
@@ -26,6 +29,10 @@ let server: Server;
 beforeAll(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/owners') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify([{ id: 'o1' }, { id: 'o3' }]));
+    }
     const owner = /^\/owners\/(\w+)\/things$/.exec(url.pathname)?.[1];
     const q = url.searchParams;
     let list = rows.filter((r) => bug === 'leak' || r.ownerId === owner);
@@ -88,6 +95,21 @@ test('a list of one record cannot show a page size or two pages: skipped with wh
   try {
     await expect(shop.runListCheck(check('page-size'))).resolves.toEqual({ ran: false, reason: 'the list holds 1 record(s): a page size below the count needs at least 2' });
     await expect(shop.runListCheck(check('paging'))).resolves.toEqual({ ran: false, reason: 'the list holds 1 record(s): two pages need at least 2' });
+  } finally {
+    rows = saved;
+  }
+});
+
+test('a leak shows under a parent with no children of its own, taken from the parent collection', async () => {
+  bug = 'leak';
+  const saved = rows;
+  rows = rows.map((r) => ({ ...r, ownerId: 'o1' }));
+  try {
+    await expect(shop.runListCheck(parent)).resolves.toEqual({ ran: true });
+    const withOthers = { ...parent, parent: { param: 'ownerId', property: 'ownerId', others: { path: '/owners', field: 'id' } } };
+    await expect(shop.runListCheck(withOthers)).rejects.toThrow(/\[list-parent\] listed under ownerId="o3", 7 item\(s\) carry another ownerId: "o1"/);
+    bug = 'none';
+    await expect(shop.runListCheck(withOthers)).resolves.toEqual({ ran: true });
   } finally {
     rows = saved;
   }

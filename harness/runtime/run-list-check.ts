@@ -41,8 +41,9 @@ export async function runListCheck(rt: CaseRuntime, spec: ListCheckSpec): Promis
   const base = await literalPlan(rt, spec.list);
   const contractFailures: CheckFailure[] = [];
   let sent: SentExchange[] = [];
-  const get = async (label: ListExchange['label'], query: Record<string, Scalar | undefined>): Promise<SentExchange> => {
-    const plan = withQuery(base, query);
+  const get = (label: ListExchange['label'], query: Record<string, Scalar | undefined>) => getFrom(base, label, query);
+  const getFrom = async (from: RequestPlan, label: ListExchange['label'], query: Record<string, Scalar | undefined>): Promise<SentExchange> => {
+    const plan = withQuery(from, query);
     const { result, text } = await send(rt, 'seeded', plan, {});
     const exchange = exchanges.get(result.response);
     const found = findFailures(rt.contract, result, spec.list.expect, { bodyText: text }).failures.filter((f) => f.check !== 'status');
@@ -97,6 +98,11 @@ export async function runListCheck(rt: CaseRuntime, spec: ListCheckSpec): Promis
     }
   } else {
     await readPages(spec, 'children', sizeQuery(largest), get, largest);
+    // more parents from the parent collection: a list that ignores its parent shows it under one with no children of its own
+    for (const other of await otherParents(rt, spec, base)) {
+      const under: RequestPlan = { ...base, params: { ...base.params, path: { ...base.params?.path, [spec.parent!.param]: { value: other } } } };
+      await readPages(spec, 'children', sizeQuery(largest), (label, query) => getFrom(under, label, query), largest);
+    }
   }
   run = { ...run, exchanges: sent };
   const verdict = judgeList(spec, run);
@@ -104,6 +110,25 @@ export async function runListCheck(rt: CaseRuntime, spec: ListCheckSpec): Promis
   const failures = [...(verdict.verdict === 'fail' ? verdict.failures : []), ...contractFailures];
   if (failures.length === 0) return { ran: true };
   throw new ListCheckFailure(describeListFailure(rt, spec, failures, sent), failures);
+}
+
+/** At most this many other parents are listed under (parent checks). */
+const OTHER_PARENTS = 3;
+
+/** Ids of the first few seeded parents other than the planned one, from the parent collection's list; none when it cannot be read. */
+async function otherParents(rt: CaseRuntime, spec: ListCheckSpec, base: RequestPlan): Promise<Scalar[]> {
+  const others = spec.parent?.others;
+  if (!others) return [];
+  const planned = base.params?.path?.[spec.parent!.param];
+  const { result, text } = await send(rt, 'seeded', { operationId: '', method: 'get', path: others.path }, {});
+  if (result.response.status < 200 || result.response.status > 299) return [];
+  const body = parse(text);
+  const records = others.listProperty !== undefined && body && typeof body === 'object' ? (body as Record<string, unknown>)[others.listProperty] : body;
+  const created = rt.createdIds();
+  const ids = (Array.isArray(records) ? records : [])
+    .map((r) => (r && typeof r === 'object' ? (r as Record<string, unknown>)[others.field] : undefined))
+    .filter((v): v is Scalar => (typeof v === 'string' || typeof v === 'number') && !created.has(String(v)) && !(planned && 'value' in planned && planned.value === v));
+  return ids.slice(0, OTHER_PARENTS);
 }
 
 /** The list's own values (a parent id, a required query value) resolved once, so every request names the same parent. */
