@@ -92,7 +92,7 @@ query.listCheck("query list GET /documents: ?ticker keeps only items whose ticke
   "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
   "paging": { "kind": "offset", "param": "offset" },
   "maxPages": 10,
-  "filter": { "param": "ticker", "property": "ticker" },
+  "filter": { "param": "ticker", "property": "ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
 });
 
 query.listCheck("query list GET /documents: ?limit bounds the page (maximum 100)", {

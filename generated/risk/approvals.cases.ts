@@ -629,7 +629,7 @@ risk.listCheck("risk list GET /approvals: ?ticker keeps only items whose ticker 
   "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
   "paging": { "kind": "offset", "param": "offset" },
   "maxPages": 10,
-  "filter": { "param": "ticker", "property": "ticker" },
+  "filter": { "param": "ticker", "property": "ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
 });
 
 risk.listCheck("risk list GET /approvals: ?limit bounds the page (maximum 100)", {

@@ -412,7 +412,7 @@ risk.listCheck("risk list GET /lockouts: ?ticker keeps only items whose ticker h
   "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
   "paging": { "kind": "offset", "param": "offset" },
   "maxPages": 10,
-  "filter": { "param": "ticker", "property": "ticker" },
+  "filter": { "param": "ticker", "property": "ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
 });
 
 risk.listCheck("risk list GET /lockouts: ?limit bounds the page (maximum 100)", {

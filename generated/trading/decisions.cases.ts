@@ -80,7 +80,7 @@ trading.listCheck("trading list GET /runs/{runId}/decisions: ?ticker keeps only 
   "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
   "paging": { "kind": "offset", "param": "offset" },
   "maxPages": 10,
-  "filter": { "param": "ticker", "property": "ticker" },
+  "filter": { "param": "ticker", "property": "ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
 });
 
 trading.listCheck("trading list GET /runs/{runId}/decisions: ?limit bounds the page (maximum 100)", {

@@ -44,7 +44,7 @@ export function classifyListParameters(doc: unknown, query: readonly ParameterIr
       continue;
     }
     const filter = filterProperty(p, properties);
-    if ('property' in filter) out.filters.push({ param: p.name, property: filter.property, by: filter.by });
+    if ('property' in filter) out.filters.push({ param: p.name, property: filter.property, by: filter.by, ...(typeof p.resolved.pattern === 'string' ? { pattern: p.resolved.pattern } : {}) });
     else out.others.push({ param: p.name, reason: filter.reason });
   }
   for (const p of pathParams) {

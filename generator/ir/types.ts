@@ -111,6 +111,8 @@ export interface ListFilterIr {
   property: string;
   /** `name`: the parameter's name and type match the property's; `x-filter-of`: the spec says so; `config`: the config does. */
   by: 'name' | 'x-filter-of' | 'config';
+  /** The parameter's `pattern`: a value it is sent must match it (`^(IS|IS_ANY_OF):` is an operator syntax, not the property's plain value). */
+  pattern?: string;
 }
 
 /** How a list pages: by an offset, a page number (the first is `first`), or a cursor the response hands out. */

@@ -67,7 +67,7 @@ export function planListChecks(ir: ServiceIr, op: OperationIr, options: PlanOpti
     if (why !== undefined || !base) out.checks.push({ ...planned, name: `${name} [skipped: ${why}]`, skipped: why ?? 'no plan' });
     else out.checks.push({ ...planned, name, spec: { kind, check: LIST_CHECK_NAMES[kind], ...base, ...extra } });
   };
-  for (const f of filters) add('filter', f.param, `?${f.param} keeps only items whose ${f.property} has its value`, { filter: { param: f.param, property: f.property } });
+  for (const f of filters) add('filter', f.param, `?${f.param} keeps only items whose ${f.property} has its value`, { filter: { param: f.param, property: f.property, ...(f.pattern !== undefined ? { pattern: f.pattern } : {}) } });
   const size = meaning.pageSize;
   if (size) add('page-size', size.param, `?${size.param} bounds the page${size.maximum !== undefined ? ` (maximum ${size.maximum})` : ''}`, {});
   const paging = meaning.paging;
@@ -97,7 +97,10 @@ function applyOverrides(op: OperationIr, filters: readonly ListFilterIr[], expec
     out.overrides.push({ operationId: op.operationId, param, ...(o.of !== undefined ? { of: o.of } : {}), ...(o.meaning !== undefined ? { meaning: o.meaning } : {}), by: o.by, reason: o.reason });
     if (o.of === undefined) continue;
     if (!properties.has(o.of)) out.warnings.push(`${o.by}: the items of ${op.method.toUpperCase()} ${op.path} have no property "${o.of}"`);
-    else result.push({ param, property: o.of, by: 'config' });
+    else {
+      const pattern = op.parameters.query.find((q) => q.name === param)?.resolved.pattern;
+      result.push({ param, property: o.of, by: 'config', ...(typeof pattern === 'string' ? { pattern } : {}) });
+    }
   }
   return result.sort((a, b) => (a.param < b.param ? -1 : a.param > b.param ? 1 : 0));
 }

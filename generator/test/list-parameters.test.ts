@@ -41,6 +41,7 @@ const table: [string, { path?: string; params: unknown[]; schema?: unknown; want
       ],
     },
   }],
+  ['a filter keeps its pattern: the run time sends only a value that matches it', { params: [q('status', { type: 'string', pattern: '^(IS|IS_ANY_OF):' })], want: { filters: [{ param: 'status', property: 'status', by: 'name', pattern: '^(IS|IS_ANY_OF):' }] } }],
   ['x-filter-of says which property a parameter filters', { params: [q('phase', { type: 'string' }, { 'x-filter-of': 'state' }), q('kind', { type: 'string' }, { 'x-filter-of': 'nope' })], want: { filters: [{ param: 'phase', property: 'state', by: 'x-filter-of' }], others: [{ param: 'kind', reason: 'x-filter-of names "nope", which the listed items do not have' }] } }],
   ['limit with a maximum is the page size; offset pages', { params: [q('limit', { type: 'integer', minimum: 1, maximum: 50 }), q('offset', { type: 'integer' })], want: { pageSize: { param: 'limit', maximum: 50, minimum: 1 }, paging: { kind: 'offset', param: 'offset' }, filters: [] } }],
   ['per_page and page number (from its minimum, default 1)', { params: [q('per_page', { type: 'integer' }), q('page', { type: 'integer', minimum: 0 })], want: { pageSize: { param: 'per_page' }, paging: { kind: 'page', param: 'page', first: 0 } } }],

@@ -36,8 +36,8 @@ export interface ListCheckSpec {
   };
   pageSize?: { param: string; maximum?: number; minimum?: number };
   paging?: ListPagingSpec;
-  /** filter: the query parameter, and the items' property that must equal its value. */
-  filter?: { param: string; property: string };
+  /** filter: the query parameter, and the items' property that must equal its value; a value sent must match the parameter's `pattern`. */
+  filter?: { param: string; property: string; pattern?: string };
   /**
    * parent: the path parameter, and the children's property that carries its value; `others`: the
    * parent collection's list, whose first few records are parents too (a leak shows under a parent

@@ -88,6 +88,13 @@ test.each<[Bug, ListCheckSpec, RegExp]>([
   await expect(failure).rejects.toThrow(/requests:\n {2}\d+\. \S+: GET \/owners\/\{ownerId\}\/things [\s\S]*reproduce: curl -sS -X GET 'http:\/\/127\.0\.0\.1:\d+\/owners\/o1\/things\?/);
 });
 
+test('a filter whose pattern no listed value matches (an operator syntax like IS:x) is skipped with why, never sent a value it refuses', async () => {
+  bug = 'none';
+  const operators = { ...filter, filter: { param: 'status', property: 'status', pattern: '^(IS|IS_NOT):' } };
+  await expect(shop.runListCheck(operators)).resolves.toEqual({ ran: false, reason: 'no listed status matches the pattern of ?status (^(IS|IS_NOT):): the parameter takes another syntax than the property\'s values (the config\'s "filters" can say what it is)' });
+  await expect(shop.runListCheck({ ...filter, filter: { param: 'status', property: 'status', pattern: '^[A-Z]+$' } })).resolves.toEqual({ ran: true });
+});
+
 test('a list of one record cannot show a page size or two pages: skipped with why, not passed', async () => {
   bug = 'none';
   const saved = rows;

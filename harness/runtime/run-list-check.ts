@@ -59,11 +59,16 @@ export async function runListCheck(rt: CaseRuntime, spec: ListCheckSpec): Promis
   let run: ListRun = { exchanges: sent };
 
   if (spec.kind === 'filter') {
-    const { param, property } = spec.filter!;
+    const { param, property, pattern } = spec.filter!;
     const sample = await get('sample', sizeQuery(largest));
     // a seeded record: one a test created may be changed or deleted by that test meanwhile
     const created = rt.createdIds();
-    const known = itemsOf(spec, sample.body).find((i): i is Record<string, unknown> => isScalarAt(i, property) && !created.has(String((i as Record<string, unknown>)[spec.list.idField])));
+    const withValue = itemsOf(spec, sample.body).filter((i): i is Record<string, unknown> => isScalarAt(i, property) && !created.has(String((i as Record<string, unknown>)[spec.list.idField])));
+    const allowed = patternOf(pattern);
+    const known = withValue.find((i) => !allowed || allowed.test(String(i[property])));
+    if (!known && withValue.length > 0 && allowed) {
+      return { ran: false, reason: `no listed ${property} matches the pattern of ?${param} (${pattern}): the parameter takes another syntax than the property's values (the config's "filters" can say what it is)` };
+    }
     if (known) await readPages(spec, 'filtered', { [param]: known[property] as Scalar, ...sizeQuery(largest) }, get, largest);
     run = { exchanges: sent, ...(known ? { known } : {}) };
   } else if (spec.kind === 'page-size') {
@@ -162,6 +167,16 @@ function pageQueryAt(spec: ListCheckSpec, page: number, pageSize: number): Recor
   const paging = spec.paging;
   if (!paging || paging.kind === 'cursor') return {};
   return { [paging.param]: paging.kind === 'offset' ? page * pageSize : paging.first + page };
+}
+
+/** The parameter's pattern as a RegExp (JSON Schema patterns are ECMA-262, unanchored); none when it does not compile. */
+function patternOf(pattern: string | undefined): RegExp | undefined {
+  if (pattern === undefined) return undefined;
+  try {
+    return new RegExp(pattern, 'u');
+  } catch {
+    return undefined;
+  }
 }
 
 function isScalarAt(item: unknown, property: string): boolean {
