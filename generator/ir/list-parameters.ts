@@ -66,9 +66,17 @@ function typesOf(schema: Record<string, unknown>): Set<string> {
   return out;
 }
 
+/** A count or a position: an integer, or a string of digits (many specs type `limit` as a string: Unleash's `"limit": {"type": "string"}`). */
 function isIntegerLike(schema: Record<string, unknown>): boolean {
   const types = typesOf(schema);
-  return types.has('number') || types.size === 0;
+  if (types.has('number') || types.size === 0) return true;
+  if (!types.has('string') || schema.format !== undefined || Array.isArray(schema.enum)) return false;
+  if (typeof schema.pattern !== 'string') return true;
+  try {
+    return new RegExp(schema.pattern, 'u').test('10');
+  } catch {
+    return false;
+  }
 }
 
 function bound(schema: Record<string, unknown>, key: 'maximum' | 'minimum'): Partial<Record<'maximum' | 'minimum', number>> {
