@@ -20,7 +20,7 @@ for (const c of buildProgram().commands) {
 }
 
 test('the verbs are the ones the issue names', () => {
-  expect(verbs.map(([path]) => path.join(' '))).toEqual(['init', 'generate', 'sandbox', 'gate', 'coverage diff', 'k8s render', 'k8s prepare']);
+  expect(verbs.map(([path]) => path.join(' '))).toEqual(['init', 'generate', 'sandbox', 'gate', 'coverage diff', 'merge', 'k8s render', 'k8s prepare']);
 });
 
 // normalise commander's wrapping: help is compared as one line of words
@@ -54,7 +54,7 @@ test('the program prints its version and lists every verb', () => {
   expect(version.status).toBe(0);
   expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   const help = run(['--help']);
-  for (const name of ['init', 'generate', 'sandbox', 'gate', 'coverage', 'k8s']) expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+  for (const name of ['init', 'generate', 'sandbox', 'gate', 'coverage', 'merge', 'k8s']) expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
 }, 60_000);
 
 test("the CLI's start loads none of the heavy modules a verb needs only when it runs", () => {

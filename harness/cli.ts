@@ -8,6 +8,7 @@ import { k8sCommand } from './k8s/k8s-cli';
 import { packageVersion } from './package-paths';
 import { coverageDiffCommand } from './report/coverage-diff-cli';
 import { runCommand } from './run-command';
+import { mergeCommand } from './shard/merge-cli';
 
 /**
  * `contract-harness`, the package's command line (package.json `bin`). Each verb is defined
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .addCommand(sandboxCommand())
     .addCommand(gateCommand())
     .addCommand(coverage)
+    .addCommand(mergeCommand())
     .addCommand(k8sCommand())
     .showHelpAfterError();
 }

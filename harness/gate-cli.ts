@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from './config';
@@ -13,6 +13,9 @@ import { runCommand } from './run-command';
 import { describeDeadServices, readSandboxStatus, resolveCallsDir } from './endpoints';
 import { formatReportsLine, formatSlowestLines, writeReports, type ReportsSummary } from './report/write-reports';
 import { escapeHtml } from './report/render-coverage-html';
+import { appendStepSummary } from './report/step-summary';
+import { formatShard, fragmentDirName, parseShardId, writeFragment, type ShardId } from './shard/fragment';
+import { digestInputs } from './shard/inputs-digest';
 
 /**
  * `contract-harness gate` (`npm run gate`): generate, sandbox up, the suites under Jest, reports, teardown; each stage
@@ -121,7 +124,12 @@ export interface GateOptions {
   failFast: boolean;
   generate: boolean;
   sandboxTimeout: number;
+  /** Run Jest's shard i of n and write a fragment for `merge` instead of the reports. */
+  shard?: ShardId;
 }
+
+/** Where `gate --shard i/n` writes its fragment: `<reportsDir>/fragments/shard-<i>-of-<n>`. */
+export const fragmentDir = (reportsDir: string, shard: ShardId): string => join(reportsDir, 'fragments', fragmentDirName(shard));
 
 async function runGate(options: GateOptions): Promise<number> {
   const wallStart = performance.now();
@@ -144,6 +152,8 @@ async function runGate(options: GateOptions): Promise<number> {
   let reports: ReportsSummary | undefined;
   let jestCode = 1;
   let aborted = '';
+  let broke = '';
+  const shard = options.shard;
   try {
     if (config.sandbox && !env.HARNESS_ENDPOINTS) {
       removeStaleStateDirs(join(root, '.sandbox'));
@@ -191,6 +201,8 @@ async function runGate(options: GateOptions): Promise<number> {
     rmSync(summaryFile, { force: true });
     rmSync(junitFile, { force: true });
     const jest = buildJestCommand(config);
+    // Jest's own sharding (by test file); a shard that draws no file is an empty, passing one
+    if (shard) jest.argv.push(`--shard=${formatShard(shard)}`, '--passWithNoTests');
     const watcher = options.failFast ? watchSandbox(env.HARNESS_SANDBOX_STATUS) : undefined;
     try {
       jestCode = await timeStage('tests', () => runChild(jest.argv, jest.cwd, env));
@@ -205,12 +217,15 @@ async function runGate(options: GateOptions): Promise<number> {
       // Jest was stopped before its reporters ran: CI still gets a junit.xml that says why
       if (!existsSync(junitFile)) writeFileSync(junitFile, abortedJunit(aborted, describeDeadServices(dead)));
     }
-    reports = await timeStage('reports', async () => writeReports({ config, callsDir }));
-    log(`[gate] reports in ${relative(process.cwd(), reports.reportsDir) || '.'}: ${formatReportsLine(reports)}`);
-    if (reports.calls > 0) for (const line of formatSlowestLines(reports)) log(`[gate] ${line}`);
-    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${reports.coverageMd}\n`);
+    if (!shard) {
+      reports = await timeStage('reports', async () => writeReports({ config, callsDir }));
+      log(`[gate] reports in ${relative(process.cwd(), reports.reportsDir) || '.'}: ${formatReportsLine(reports)}`);
+      if (reports.calls > 0) for (const line of formatSlowestLines(reports)) log(`[gate] ${line}`);
+      appendStepSummary(reports.coverageMd, `the whole report is coverage.md and coverage.html in ${relative(process.cwd(), reports.reportsDir) || '.'}`);
+    }
   } catch (err) {
-    log(`[gate] ${(err as Error).message}`);
+    broke = (err as Error).message;
+    log(`[gate] ${broke}`);
   } finally {
     const running = sandbox;
     if (running) {
@@ -228,9 +243,25 @@ async function runGate(options: GateOptions): Promise<number> {
     summary && jestCode !== 0 && summary.success ? `jest exited with code ${jestCode}` : '',
   ].filter(Boolean);
   if (aborted) problems.unshift(aborted);
+  if (broke && !summary) problems.unshift(broke);
   const tests = summary
     ? `tests ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${problems.length ? ` (${problems.join(', ')})` : ''}`
     : `tests did not report${problems.length ? ` (${problems.join(', ')})` : ''}`;
+  if (shard) {
+    const dir = fragmentDir(config.reportsDir, shard);
+    const junitFile = join(config.reportsDir, 'junit.xml');
+    writeFragment({
+      dir,
+      meta: { version: 1, shard, inputs: digestInputs(config), tests: summary ?? null, passed, problems, wallMs, stages },
+      callsDir: resolveCallsDir(config, env),
+      outDir: config.outDir,
+      junitFile,
+    });
+    // the merged run writes these; a shard leaves only its fragment
+    for (const f of [junitFile, join(config.reportsDir, 'test-summary.json')]) rmSync(f, { force: true });
+    process.stdout.write(`gate ${passed ? 'passed' : 'FAILED'}: shard ${formatShard(shard)} · ${tests} · fragment ${relative(process.cwd(), dir)} · wall ${wall}\n`);
+    return passed ? 0 : 1;
+  }
   const cov = reports
     ? `operations covered ${reports.coverage.operationsCovered}/${reports.coverage.operations} · statuses covered ${reports.coverage.documentedStatusesTested}/${reports.coverage.documentedStatuses}`
     : 'no reports';
@@ -266,6 +297,7 @@ export function gateCommand(): Command {
     .option('--no-generate', 'skip the generate stage (use the generated files as they are)')
     .option('--no-fail-fast', 'keep running the tests when a service of the sandbox dies')
     .option('--sandbox-timeout <ms>', 'how long the sandbox may take to be healthy', parseMs, 90_000)
+    .option('--shard <i/n>', "run Jest's shard i of n against a sandbox of its own and write a fragment for merge instead of the reports", parseShard)
     .showHelpAfterError()
     .action(async (opts: GateOptions) => {
       try {
@@ -286,6 +318,15 @@ export function parseMs(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('a positive number of milliseconds');
   return n;
+}
+
+/** `--shard i/n`, or commander's usage error (exit 2) saying what a shard must be. */
+export function parseShard(value: string): ShardId {
+  try {
+    return parseShardId(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 if (require.main === module) void runCommand(gateCommand());

@@ -6,7 +6,7 @@ import { buildLatencyProfile, DEFAULT_SLOW_MS, renderLatencyMd, type LatencyStat
 import { readManifests, readRecordedCalls, readRuntimeSkips } from './read-inputs';
 import { renderCoverageHtml } from './render-coverage-html';
 import { renderCoverageMd } from './render-coverage-md';
-import type { CoverageTotals } from './report-types';
+import type { CoverageTotals, Manifest, RecordedCall, RecordedSkip } from './report-types';
 
 /** Everything the reports stage writes into `reportsDir` (junit.xml is jest-junit's). */
 export const REPORT_FILES = ['coverage.json', 'coverage.md', 'coverage.html', 'latency.json', 'latency.md'] as const;
@@ -37,30 +37,46 @@ export interface ReportsSummary {
 /** Join the recorded calls with the manifests and write every report. */
 export function writeReports(options: WriteReportsOptions): ReportsSummary {
   const { config, callsDir } = options;
-  const slowThresholdMs = options.slowThresholdMs ?? (Number(process.env.HARNESS_SLOW_MS) || DEFAULT_SLOW_MS);
   const { manifests, missing } = readManifests(config.outDir, config.services.map((s) => s.name));
   const { calls, malformedLines } = readRecordedCalls(callsDir);
   const skips = readRuntimeSkips(callsDir);
+  return writeReportsFrom({ reportsDir: config.reportsDir, manifests, missingManifests: missing, calls, malformedLines, skips, ...(options.slowThresholdMs ? { slowThresholdMs: options.slowThresholdMs } : {}) });
+}
+
+/** What the reports are made of, however it was gathered: one run's folders, or shards' fragments (merge). */
+export interface ReportInputs {
+  reportsDir: string;
+  manifests: Manifest[];
+  missingManifests: string[];
+  calls: RecordedCall[];
+  malformedLines: number;
+  skips: RecordedSkip[];
+  slowThresholdMs?: number;
+}
+
+export function writeReportsFrom(inputs: ReportInputs): ReportsSummary {
+  const { reportsDir, manifests, calls, skips } = inputs;
+  const slowThresholdMs = inputs.slowThresholdMs ?? (Number(process.env.HARNESS_SLOW_MS) || DEFAULT_SLOW_MS);
   const { report, unmatchedCalls } = buildCoverage(manifests, calls, skips);
   const latency = buildLatencyProfile(calls, slowThresholdMs);
   const coverageMd = renderCoverageMd(report);
-  mkdirSync(config.reportsDir, { recursive: true });
-  const write = (name: (typeof REPORT_FILES)[number], text: string): void => writeFileSync(join(config.reportsDir, name), text);
+  mkdirSync(reportsDir, { recursive: true });
+  const write = (name: (typeof REPORT_FILES)[number], text: string): void => writeFileSync(join(reportsDir, name), text);
   write('coverage.json', `${JSON.stringify(report, null, 2)}\n`);
   write('coverage.md', coverageMd);
   write('coverage.html', renderCoverageHtml(report));
   write('latency.json', `${JSON.stringify(latency, null, 2)}\n`);
   write('latency.md', renderLatencyMd(latency));
   return {
-    reportsDir: config.reportsDir,
+    reportsDir,
     coverage: summarizeCoverage(report.operations),
     latency: latency.overall,
     slowOperations: latency.operations.filter((o) => o.slow).length,
     slowest: [...latency.operations].sort((a, b) => b.p95 - a.p95).slice(0, 5),
     calls: calls.length,
     unmatchedCalls: unmatchedCalls.length,
-    malformedLines,
-    missingManifests: missing,
+    malformedLines: inputs.malformedLines,
+    missingManifests: inputs.missingManifests,
     runtimeSkips: skips.length,
     coverageMd,
   };
