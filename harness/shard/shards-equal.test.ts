@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import reference from '../../harness.config';
+import type { CoverageReport } from '../report/report-types';
+
+/**
+ * The reference platform's gate, once whole and as three shards run one after another, each
+ * against a sandbox of its own, then merged: the same tested statuses (and skips, chains, tests
+ * per status), the same test counts and the same verdict. Call counts and latency may differ and
+ * are left out. Four gates of ~25 s each: the one slow test of the unit project, run as
+ * `gate.test.ts` runs gates (the gate CLI as a child, its own reports folder, no inherited
+ * sandbox), with --no-generate since `npm test` checks generated/ first.
+ */
+
+const REPO = resolve(__dirname, '..', '..');
+let work: string;
+let configFile: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'harness-shards-'));
+  // the reference config with its reports elsewhere: a config's paths resolve from its folder, hence the root
+  configFile = join(REPO, `.tmp-shards-${process.pid}.harness.json`);
+  writeFileSync(configFile, JSON.stringify({ ...reference, reportsDir: join(work, 'reports') }));
+});
+afterAll(() => {
+  rmSync(configFile, { force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[]): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: configFile };
+  for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID', 'GITHUB_STEP_SUMMARY']) delete env[k];
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'harness', 'cli.ts'), ...args], { cwd: REPO, env });
+  const run: Run = { code: null, stdout: '', stderr: '' };
+  child.stdout.on('data', (c: Buffer) => (run.stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (run.stderr += c.toString()));
+  return new Promise((done) => child.on('close', (code) => done({ ...run, code })));
+}
+
+/** What a user compares: every status's verdict, without call counts. */
+function testedStatuses(file: string): unknown {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as CoverageReport;
+  return { ...report, operations: report.operations.map((o) => ({ ...o, statuses: o.statuses.map(({ calls: _calls, ...s }) => s) })) };
+}
+
+/** junit's test cases as (file, name, outcome), sorted: shards finish files in another order. */
+function junitCases(file: string): string[] {
+  const xml = readFileSync(file, 'utf8');
+  return [...xml.matchAll(/<testcase classname="([^"]*)" name="([^"]*)"[^>]*?file="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)]
+    .map((m) => `${m[3]} | ${m[1]} | ${m[2]} | ${/<failure/.test(m[5] ?? '') ? 'failed' : /<skipped/.test(m[5] ?? '') ? 'skipped' : 'passed'}`)
+    .sort();
+}
+
+const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+
+test('three shards, merged, give the tested statuses, test counts and verdict of one unsharded run', async () => {
+  const whole = await runCli(['gate', '--no-generate']);
+  expect(whole.stdout).toMatch(/^gate passed: /);
+  const reports = join(work, 'reports');
+  const wholeCoverage = testedStatuses(join(reports, 'coverage.json'));
+  const wholeCases = junitCases(join(reports, 'junit.xml'));
+  const wholeTests = readJson(join(reports, 'test-summary.json')) as { total: number };
+  expect(wholeCases).toHaveLength(wholeTests.total);
+
+  const shards: Run[] = [];
+  for (const i of [1, 2, 3]) shards.push(await runCli(['gate', '--no-generate', '--shard', `${i}/3`]));
+  shards.forEach((s, i) => expect({ code: s.code, stdout: s.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^gate passed: shard ${i + 1}/3 · tests \\d+ passed`)) }));
+
+  const merged = join(work, 'merged');
+  const fragments = [1, 2, 3].map((i) => join(reports, 'fragments', `shard-${i}-of-3`));
+  const merge = await runCli(['merge', ...fragments, '--out', merged]);
+  expect(merge.code).toBe(whole.code);
+  expect(merge.stdout.replace(/^merge passed: 3 shards · /, 'gate passed: ')).toBe(whole.stdout.replace(/ · wall .*\n$/, '\n'));
+  expect(readJson(join(merged, 'test-summary.json'))).toEqual(wholeTests);
+  expect(junitCases(join(merged, 'junit.xml'))).toEqual(wholeCases);
+  expect(testedStatuses(join(merged, 'coverage.json'))).toEqual(wholeCoverage);
+}, 600_000);
