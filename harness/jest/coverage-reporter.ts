@@ -4,6 +4,7 @@ import type { AggregatedResult, Config, Reporter, Test, TestContext, TestResult 
 import { loadConfig } from '../config';
 import { resolveCallsDir } from '../endpoints';
 import { formatReportsLine, writeReports } from '../report/write-reports';
+import { SUITES_PROJECT } from './jest-config';
 
 /**
  * A Jest reporter that writes the reports when the `suites` project ran: junit.xml (through
@@ -43,9 +44,12 @@ export function summarizeResults(results: AggregatedResult): TestSummary {
 export default class CoverageReporter implements Pick<Reporter, 'onTestResult' | 'onRunComplete'> {
   private readonly junit: JunitReporter;
   private readonly reportsDir: string;
+  /** The gate's `--shard i/n`: a shard that drew no test file still reports (zero tests), though Jest passes no context then. */
+  private readonly gateShard: boolean;
 
   constructor(globalConfig: Config.GlobalConfig) {
     this.reportsDir = loadConfig().reportsDir;
+    this.gateShard = globalConfig.shard !== undefined && process.env.HARNESS_REPORTS_BY === 'gate';
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const JestJunit = require('jest-junit') as JunitConstructor;
     this.junit = new JestJunit(globalConfig, {
@@ -64,7 +68,7 @@ export default class CoverageReporter implements Pick<Reporter, 'onTestResult' |
   }
 
   async onRunComplete(contexts: Set<TestContext>, results: AggregatedResult): Promise<void> {
-    const suitesRan = [...contexts].some((c) => c.config.displayName?.name === 'suites');
+    const suitesRan = [...contexts].some((c) => c.config.displayName?.name === SUITES_PROJECT) || (this.gateShard && results.numTotalTestSuites === 0);
     if (!suitesRan) return; // a unit-only run (a helper's targeted tests) leaves reports/ alone
     await this.junit.onRunComplete(contexts, results);
     mkdirSync(this.reportsDir, { recursive: true });
