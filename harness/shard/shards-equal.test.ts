@@ -61,9 +61,12 @@ function junitCases(file: string): string[] {
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
+/** What a failed run's assertion shows: Jest's lines for each failed test and the gate's own. */
+const failedTests = (run: Run): string[] => run.stderr.split('\n').filter((l) => /✕|●|^\[gate\] .*(died|stopping|FAILED)/.test(l));
+
 test('three shards, merged, give the tested statuses, test counts and verdict of one unsharded run', async () => {
   const whole = await runCli(['gate', '--no-generate']);
-  expect(whole.stdout).toMatch(/^gate passed: /);
+  expect({ stdout: whole.stdout, failed: failedTests(whole) }).toEqual({ stdout: expect.stringMatching(/^gate passed: /), failed: [] });
   const reports = join(work, 'reports');
   const wholeCoverage = testedStatuses(join(reports, 'coverage.json'));
   const wholeCases = junitCases(join(reports, 'junit.xml'));
@@ -72,7 +75,9 @@ test('three shards, merged, give the tested statuses, test counts and verdict of
 
   const shards: Run[] = [];
   for (const i of [1, 2, 3]) shards.push(await runCli(['gate', '--no-generate', '--shard', `${i}/3`]));
-  shards.forEach((s, i) => expect({ code: s.code, stdout: s.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^gate passed: shard ${i + 1}/3 · tests \\d+ passed`)) }));
+  shards.forEach((s, i) =>
+    expect({ code: s.code, stdout: s.stdout, failed: failedTests(s) }).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^gate passed: shard ${i + 1}/3 · tests \\d+ passed`)), failed: [] }),
+  );
 
   const merged = join(work, 'merged');
   const fragments = [1, 2, 3].map((i) => join(reports, 'fragments', `shard-${i}-of-3`));
