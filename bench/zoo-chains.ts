@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Bug } from './bug-zoo/bugs';
 import { log, mdTable, resetDatabases, resetPeerDatabase, runOurSuites, SCRATCH, type BenchSandbox, type SuiteRun } from './lib';
 import { runPeer, SERVICES, type PeerId, type PeerRun } from './peers';
-import { scoreDetection, targetOperations, withBugService, withSandbox, type VariantResult } from './zoo';
+import { scoreDetection, withBugService, withSandbox, type VariantResult } from './zoo';
 
 /** Jest --testNamePattern for each half: generated chain tests are named "<svc> chain <resource>: ...". */
 export const HALVES = {
@@ -50,7 +50,13 @@ export interface HalfVerdict {
 export interface ZooChainsResult {
   clean: ChainsRun;
   variants: ChainsRun[];
-  verdicts: { bug: string; baselines: HalfVerdict; chains: HalfVerdict; peers: { tool: string; caught: boolean | null; by: string[] }[] }[];
+  verdicts: {
+    bug: string;
+    baselines: HalfVerdict;
+    chains: HalfVerdict;
+    /** discounted: new failures not counted (a test the correct platform never ran, a chance 404). */
+    peers: { tool: string; caught: boolean | null; by: string[]; discounted: string[] }[];
+  }[];
 }
 
 async function runHalf(sb: BenchSandbox, half: Half, label: string, dirs: string[]): Promise<SuiteRun> {
@@ -102,7 +108,10 @@ export async function runZooChains(opts: ZooChainsOptions): Promise<ZooChainsRes
           const out: PeerRun[] = [];
           for (const peer of opts.peers) {
             await resetPeerDatabase(vsb);
-            const r = await runPeer(peer, bug.service, peerUrl ?? '', `zoo-chains-${bug.id}`, true, targetOperations(bug));
+            // never filtered to the bug's operations (as the zoo does for Specmatic): a filtered run
+            // generates scenarios the correct platform's unfiltered run never had, and their random
+            // ids 404 on any platform, so a "new" failure there would be no catch
+            const r = await runPeer(peer, bug.service, peerUrl ?? '', `zoo-chains-${bug.id}`, true);
             log(`[zoo-chains]   ${peer}: ${r.tests} tests, ${r.failed} failed (${(r.wallMs / 1000).toFixed(1)} s)${r.error ? ` ERROR ${r.error}` : ''}`);
             out.push(r);
           }
@@ -114,7 +123,15 @@ export async function runZooChains(opts: ZooChainsOptions): Promise<ZooChainsRes
       variants.push(v);
       const base = clean as ChainsRun;
       const asVariant = (r: ChainsRun): VariantResult => ({ bug: r.bug, service: r.service, sandboxUpMs: 0, ours: r.baselines, peers: r.peers });
-      const peerVerdicts = scoreDetection([bug], asVariant(base), [asVariant(v)], false).map((d) => ({ tool: d.tool, caught: d.caught, by: d.by }));
+      const peerVerdicts = scoreDetection([bug], asVariant(base), [asVariant(v)], false).map((d) => {
+        // where a peer's tests vary between runs, a catch is a test the correct platform ran too
+        // and a 404 for a path value the peer made up is chance, not the bug (PeerRun.chance404)
+        const ranOnClean = base.peers.find((r) => r.peer === d.tool && r.service === bug.service)?.names;
+        const chance = new Set(v.peers.find((r) => r.peer === d.tool)?.chance404 ?? []);
+        const by = d.by.filter((n) => (!ranOnClean || ranOnClean.includes(n)) && !chance.has(n));
+        const discounted = d.by.filter((n) => !by.includes(n));
+        return { tool: d.tool, caught: d.caught === null ? null : by.length > 0, by, discounted };
+      });
       const one = { bug: bug.id, baselines: verdict(base.baselines, v.baselines), chains: verdict(base.chains, v.chains), peers: peerVerdicts };
       verdicts.push(one);
       log(
@@ -152,7 +169,8 @@ export function zooChainsMarkdown(res: ZooChainsResult, opts: ZooChainsOptions):
   const peerCell = (bug: string, tool: string): string => {
     const d = res.verdicts.find((v) => v.bug === bug)?.peers.find((p) => p.tool === tool);
     if (!d) return '–';
-    return d.caught === null ? 'error' : d.caught ? `caught (${d.by.length})` : '**missed**';
+    const note = d.discounted.length ? ` (${d.discounted.length} new failure(s) not counted)` : '';
+    return d.caught === null ? 'error' : d.caught ? `caught (${d.by.length})${note}` : `**missed**${note}`;
   };
   const rows = bugs.map((b) => {
     const v = res.verdicts.find((x) => x.bug === b.id)!;
@@ -188,7 +206,7 @@ export function zooChainsMarkdown(res: ZooChainsResult, opts: ZooChainsOptions):
   return [
     '## The stateful bug zoo: baselines alone, chains alone',
     '',
-    `${bugs.length} variants${bugs.length < opts.bugs.length ? ` (of ${opts.bugs.length}: a partial run)` : ''} (bench/bug-zoo/stateful-bugs.ts), one stateful bug each: every single response is one the contract documents, the bug shows only in a sequence. Per variant, on databases reset to their seeded state, the bug's service's generated tests run twice: **baselines alone** (\`--testNamePattern '${HALVES.baselines}'\`: every generated test whose name has no " chain "; "pass" = none failed, the bug is invisible to them) and **chains alone** (\`--testNamePattern '${HALVES.chains}'\`). Caught = a test that passed on the correct platform fails on the variant (a chain that the variant made skip, its setup having made no record, is not a catch). Peers: against the bug's service only, on an instance of their own; a catch is a failure, new against the correct platform, of a test of an operation the bug is in or shows through (\`reveals\`). The query service has no variant: its document has no create, so no resource and no chain is generated for it.`,
+    `${bugs.length} variants${bugs.length < opts.bugs.length ? ` (of ${opts.bugs.length}: a partial run)` : ''} (bench/bug-zoo/stateful-bugs.ts), one stateful bug each: every single response is one the contract documents, the bug shows only in a sequence. Per variant, on databases reset to their seeded state, the bug's service's generated tests run twice: **baselines alone** (\`--testNamePattern '${HALVES.baselines}'\`: every generated test whose name has no " chain "; "pass" = none failed, the bug is invisible to them) and **chains alone** (\`--testNamePattern '${HALVES.chains}'\`). Caught = a test that passed on the correct platform fails on the variant (a chain that the variant made skip, its setup having made no record, is not a catch). Peers: against the bug's service only, on an instance of their own, unfiltered; a catch is a failure, new against the correct platform, of a test the correct platform also ran, of an operation the bug is in or shows through (\`reveals\`); a 404 where a 2xx was expected for a path value the peer made up (Specmatic sends a random one in every scenario) is chance, shown as "not counted"; \`error\`: the peer ended without a summary (Dredd, now and then), counted neither way. The query service has no variant: its document has no create, so no resource and no chain is generated for it.`,
     '',
     mdTable(['variant', 'service', 'operation', 'bug kind', 'baselines alone', 'chains alone', ...opts.peers], rows),
     '',
