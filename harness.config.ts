@@ -13,7 +13,7 @@ const service = (name: string) => ({
   start: {
     // node with tsx's CommonJS hook: one process each, half the start-up CPU of `--import tsx`
     command: ['node', '--require', 'tsx/cjs', `services/${name}/main.ts`],
-    env: { DATABASE_URL: '{databaseUrl}', PORT: '{port}', HOST: '127.0.0.1', PG_POOL_MAX: '{poolMax}', SERVICE_NAME: name },
+    env: { DATABASE_URL: '{databaseUrl}', PORT: '{port}', HOST: '{host}', PG_POOL_MAX: '{poolMax}', SERVICE_NAME: name },
     health: '/health',
   },
 });

@@ -68,7 +68,9 @@ async function benchOverhead(requests: number, rounds = 5): Promise<Record<strin
   process.env.HARNESS_CONFIG = join(dir, 'h.json');
   process.env.HARNESS_CALLS_DIR = join(dir, 'calls');
   delete process.env.HARNESS_ENDPOINTS;
-  delete process.env.HARNESS_SANDBOX_STATUS;
+  // as in a gate run: a sandbox status file the recorder consults before each request
+  writeFileSync(join(dir, 'status.json'), JSON.stringify({ pid: process.pid, state: 'ready', dead: [] }));
+  process.env.HARNESS_SANDBOX_STATUS = join(dir, 'status.json');
   type Paths = { '/things': { get: { responses: { 200: { content: { 'application/json': unknown[] } } } } } };
   const svc = defineService<Paths>({ service: 'bench', contractFile });
 

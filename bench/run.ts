@@ -23,13 +23,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { BUGS } from './bug-zoo/bugs';
 import { STATEFUL_BUGS } from './bug-zoo/stateful-bugs';
 import { generationMarkdown, runGeneration, runScale, scaleMarkdown, GEN_TOOLS, type GenTool } from './generation';
 import { floorMarkdown, runFloor } from './floor';
+import { speedTargetsMarkdown, type SpeedInputs } from './speed-targets';
+import { profileMarkdown, profileTestStage, type ProfileRun } from './profile';
 import { generateTargetsMarkdown, runGenerateTargets } from './generate-bench';
 import { BENCH, elapsed, loadNote, log, mdTable, median, REPO, RESULTS, resetDatabases, runOurSuites, stat, writeResult } from './lib';
 import { installPeers, PEER_NOTES, runPeer, SERVICES, TEST_PEERS, type PeerId, type PeerRun } from './peers';
@@ -50,7 +52,7 @@ const DEFAULT_ZOO_PEERS: PeerId[] = ['stepci', 'dredd'];
 const DEFAULT_SUBSET_PEERS: PeerId[] = ['portman-newman', 'specmatic'];
 const DEFAULT_SUBSET_BUGS = ['validation-bypassed', '200-instead-of-201', 'missing-required-field', 'wrong-content-type']; // one per service: registry, risk, trading, query
 
-const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'zoo-chains', 'gen', 'targets', 'scale'] as const;
+const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'zoo-chains', 'gen', 'targets', 'scale', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
 /**
  * Sections a plain `npm run bench` leaves out, to stay within its 15 minutes (README, "Budget"):
@@ -64,6 +66,7 @@ interface Options {
   subsetPeers?: string;
   subsetBugs?: string;
   only?: string;
+  profileBefore?: string;
   runs?: string;
   bugs?: string;
   chainBugs?: string;
@@ -93,13 +96,13 @@ function header(title: string, started: Date): string {
 }
 
 /** gate: bench/gate-bench.ts as a child; its JSON rendered as tables. */
-function gateSection(runs: number, quick: boolean): string {
+function gateSection(runs: number, quick: boolean): { md: string; perRequest?: Record<string, number> } {
   const args = [join(BENCH, 'gate-bench.ts'), '--runs', String(runs), '--requests', quick ? '200' : '1000'];
   const file = join(RESULTS, 'gate-bench.json');
   // gate-bench.json is the harness helper's (committed): read this run's numbers, then put theirs back
   const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   const res = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (res.status !== 0 || !existsSync(file)) return `## Gate\n\ngate-bench.ts failed (exit ${res.status}).\n`;
+  if (res.status !== 0 || !existsSync(file)) return { md: `## Gate\n\ngate-bench.ts failed (exit ${res.status}).\n` };
   const text = readFileSync(file, 'utf8');
   if (before !== undefined) writeFileSync(file, before);
   const r = JSON.parse(text) as {
@@ -134,7 +137,7 @@ function gateSection(runs: number, quick: boolean): string {
       '',
     );
   }
-  return out.join('\n');
+  return { md: out.join('\n'), ...(r.perRequest ? { perRequest: r.perRequest } : {}) };
 }
 
 interface TestRunRound {
@@ -143,6 +146,20 @@ interface TestRunRound {
 }
 
 /** testrun: every tool against one sandbox, databases reset before each; round 1 is also the zoo's clean baseline. */
+/**
+ * The test stage under the profiler: a checkout before the change when given, then this one
+ * with an empty schema cache (a fresh clone's first run) and again with the cache it left (every
+ * later run), all against one sandbox.
+ */
+async function profileSection(sb: Parameters<typeof profileTestStage>[0], before: string | undefined): Promise<string> {
+  const runs: ProfileRun[] = [];
+  if (before) runs.push(await profileTestStage(sb, 'before', resolve(before)));
+  rmSync(join(REPO, 'node_modules', '.cache', 'contract-harness', 'schemas'), { recursive: true, force: true });
+  runs.push(await profileTestStage(sb, 'now, empty schema cache', REPO));
+  runs.push(await profileTestStage(sb, 'now, schema cache kept', REPO));
+  return profileMarkdown(runs);
+}
+
 async function testRunSection(runs: number, peers: PeerId[], slowRuns: number): Promise<{ md: string; clean: VariantResult; rounds: TestRunRound[] }> {
   const rounds: TestRunRound[] = [];
   let clean: VariantResult | undefined;
@@ -236,6 +253,7 @@ async function main(): Promise<void> {
   const opts = new Command('bench')
     .option('--quick', 'smoke run: one run each, three bugs, no large spec')
     .option('--exhaustive', 'everything: 3 runs of each (scale and the large spec too), Specmatic in every test-run round, 5 floor loops, every peer against every bug (about 23 minutes idle, by estimate)')
+    .option('--profile-before <dir>', 'profile: also profile this checkout of the repository (e.g. a worktree of the commit before a change), first')
     .option('--only <sections>', `comma-separated: ${SECTIONS.join(',')} (default all but ${OPT_IN.join(', ')}; --exhaustive: all)`)
     .option('--runs <n>', 'runs per measurement: gate, test-run rounds, generation on the small spec (default 2, quick 1, exhaustive 3)')
     .option('--bugs <ids>', 'bug ids for the zoo (default all, quick 3)')
@@ -283,7 +301,7 @@ async function main(): Promise<void> {
   const subsetPeers = ((opts.subsetPeers?.split(',') ?? (quick || exhaustive ? [] : DEFAULT_SUBSET_PEERS)) as PeerId[]).filter((p) => p && available(p) && !zooPeers.includes(p));
   const subsetBugs = opts.subsetBugs?.split(',') ?? DEFAULT_SUBSET_BUGS;
   const timings: Record<string, number> = {};
-  const order = (['testrun', 'zoo', 'zoo-chains', 'gate', 'floor', 'gen', 'targets', 'scale'] as const).filter((s) => only.has(s)); // the order they run in
+  const order = (['testrun', 'zoo', 'zoo-chains', 'gate', 'floor', 'profile', 'gen', 'targets', 'scale'] as const).filter((s) => only.has(s)); // the order they run in
   const time = async <T>(name: Section, fn: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
     log(`[bench] section ${order.indexOf(name) + 1}/${order.length}: ${name} ...`);
@@ -335,15 +353,22 @@ async function main(): Promise<void> {
     const res = await time('zoo-chains', () => runZooChains(zcOpts));
     result('bug-zoo-chains', header('The stateful bug zoo: baselines alone, chains alone', started) + zooChainsMarkdown(res, zcOpts), res);
   }
+  const speed: SpeedInputs = {};
   if (only.has('gate')) {
-    const md = await time('gate', () => gateSection(runs, quick));
+    const { md, perRequest } = await time('gate', () => gateSection(runs, quick));
+    if (perRequest) speed.perRequest = perRequest;
     result('gate', header('Our gate by stage, and the per-request breakdown', started) + md, {});
   }
   if (only.has('floor')) {
     const loopRounds = Number(opts.loopRounds ?? (quick ? 1 : exhaustive ? 5 : 3));
     // our test stage's rounds: the test run's when it ran (same sandbox set-up, databases reset before each), else its own
     const f = await time('floor', () => withSandbox('floor', undefined, (sb) => runFloor(sb, runs, loopRounds, log, oursRounds)));
+    speed.floor = f;
     result('floor', header('The floor', started) + floorMarkdown(f), f);
+  }
+  if (only.has('profile')) {
+    const md = await time('profile', () => withSandbox('profile', undefined, (sb) => profileSection(sb, opts.profileBefore)));
+    result('profile', header('Where the test stage goes', started) + md, {});
   }
   if (only.has('gen')) {
     const tools: GenTool[] = GEN_TOOLS.filter((t) => t.startsWith('ours') || t === 'openapi-typescript' || !peerStatus[t]);
@@ -353,12 +378,15 @@ async function main(): Promise<void> {
   if (only.has('targets') && !quick) {
     // at least 3 paired runs: a target's verdict is on medians
     const r = await time('targets', () => runGenerateTargets(Math.max(3, runs)));
+    speed.targets = r;
     result('generate-targets', header('Generation targets', started) + generateTargetsMarkdown(r), r);
   }
   if (only.has('scale')) {
     const samples = await time('scale', () => runScale({ sizes: quick ? [10, 100] : [10, 100, 1000, 5000], runs: Number(opts.scaleRuns ?? (quick ? 1 : exhaustive ? runs : 1)), gate: true }));
+    speed.scale = samples;
     result('scale', header('Scale: synthetic specs', started) + scaleMarkdown(samples), samples);
   }
+  if (speed.targets || speed.floor || speed.perRequest || speed.scale) result('speed-targets', header('Speed targets', started) + speedTargetsMarkdown(speed), speed);
   refreshReadme(written);
   const total = (performance.now() - t0) / 1000;
   log(`[bench] done in ${total.toFixed(0)} s (${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}); ${loadNote()} at the end`);

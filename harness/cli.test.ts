@@ -20,7 +20,7 @@ for (const c of buildProgram().commands) {
 }
 
 test('the verbs are the ones the issue names', () => {
-  expect(verbs.map(([path]) => path.join(' '))).toEqual(['init', 'generate', 'sandbox', 'gate', 'coverage diff']);
+  expect(verbs.map(([path]) => path.join(' '))).toEqual(['init', 'generate', 'sandbox', 'gate', 'coverage diff', 'k8s render', 'k8s prepare']);
 });
 
 // normalise commander's wrapping: help is compared as one line of words
@@ -54,5 +54,15 @@ test('the program prints its version and lists every verb', () => {
   expect(version.status).toBe(0);
   expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   const help = run(['--help']);
-  for (const name of ['init', 'generate', 'sandbox', 'gate', 'coverage']) expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+  for (const name of ['init', 'generate', 'sandbox', 'gate', 'coverage', 'k8s']) expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
 }, 60_000);
+
+test("the CLI's start loads none of the heavy modules a verb needs only when it runs", () => {
+  // a no-change `generate` is decided before anything heavy loads (issue 13): a verb that imports
+  // TypeScript or kubernetes-models at the top puts them in front of every command
+  const script = `require(${JSON.stringify(require.resolve('./cli'))}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+  expect(res.status).toBe(0);
+  const loaded = (JSON.parse(res.stdout) as string[]).map((f) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean);
+  for (const heavy of ['typescript', 'kubernetes-models', 'openapi-typescript', 'ajv', '@redocly/openapi-core', 'handlebars']) expect(loaded).not.toContain(heavy);
+});

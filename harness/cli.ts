@@ -4,6 +4,7 @@ import { generateCommand } from '../generator/cli';
 import { sandboxCommand } from '../infra/sandbox-cli';
 import { gateCommand } from './gate-cli';
 import { initCommand } from './init/init-command';
+import { k8sCommand } from './k8s/k8s-cli';
 import { packageVersion } from './package-paths';
 import { coverageDiffCommand } from './report/coverage-diff-cli';
 import { runCommand } from './run-command';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .addCommand(sandboxCommand())
     .addCommand(gateCommand())
     .addCommand(coverage)
+    .addCommand(k8sCommand())
     .showHelpAfterError();
 }
 

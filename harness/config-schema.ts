@@ -55,6 +55,9 @@ export const ServiceSchema = Type.Object(
     baseUrl: Type.Optional(described(Type.String({ pattern: '^https?://' }), 'the seeded instance; required when "sandbox" is false')),
     emptyBaseUrl: Type.Optional(described(Type.String({ pattern: '^https?://' }), 'the same service over an empty database (empty-list cases)')),
     headers: Type.Optional(described(Type.Record(Type.String(), Type.String()), 'request headers; ${ENV} expanded at run time, never written')),
+    requestTimeoutMs: Type.Optional(
+      described(Type.Integer({ minimum: 1 }), 'a request that gets no answer in this time fails, naming the operation (not the test after Jest\'s timeout); default 10000'),
+    ),
     bindings: Type.Optional(
       described(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])), 'path/query values for success cases'),
     ),

@@ -68,3 +68,6 @@ export interface ResolvedServiceConfig extends Omit<ServiceConfig, 'spec' | 'sta
 export function defineConfig(config: HarnessConfig): HarnessConfig {
   return config;
 }
+
+/** How long a request may go unanswered before it fails, unless a service's requestTimeoutMs says otherwise. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
-import { HarnessConfigSchema, type CommandLineConfig, type HarnessConfig, type SandboxConfig, type StartConfig } from './config-schema';
+import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { installedVersion, schemaCacheNear } from './schema-cache';
+import type { CommandLineConfig, HarnessConfig, SandboxConfig, StartConfig } from './config-schema';
 import type { ResolvedConfig, ResolvedSandbox, ResolvedStart, ResolvedStep } from './config-types';
 import { loadDefaultExport } from './load-module';
 import { PLACEHOLDERS, unknownPlaceholder } from './placeholders';
@@ -32,7 +33,24 @@ export class ConfigError extends Error {
   }
 }
 
-const validateConfig = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile<HarnessConfig>(HarnessConfigSchema);
+const CONFIG_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
+let configValidator: ValidateFunction<HarnessConfig> | undefined;
+
+/** The config schema's validator, compiled on first use (every test file imports this module) or loaded from the schema cache. */
+function validateConfig(value: unknown): value is HarnessConfig {
+  if (!configValidator) {
+    // TypeBox and ajv only to compile: the salt is the schema module's own text, so a worker
+    // whose cache has the validator loads neither
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const schema = () => (require('./config-schema') as typeof import('./config-schema')).HarnessConfigSchema;
+    const ajv = () => new (require('ajv') as typeof import('ajv')).default({ ...CONFIG_AJV_OPTIONS, code: { source: true } }) as Ajv;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const salt = `${JSON.stringify(CONFIG_AJV_OPTIONS)}\0${installedVersion('@sinclair/typebox')}\0${readFileSync(require.resolve('./config-schema').replace(/\?.*$/, ''), 'utf8')}`;
+    const cache = schemaCacheNear(__dirname, salt);
+    configValidator = (cache ? cache.compile('config', ajv, schema) : ajv().compile(schema())) as ValidateFunction<HarnessConfig>;
+  }
+  return configValidator(value);
+}
 
 /** The config file in force: `HARNESS_CONFIG` if set, else `harness.config.ts` in the working directory (`.json` if only that exists). */
 export function configPath(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
@@ -138,7 +156,7 @@ export const escapePointer = (key: string): string => key.replace(/~/g, '~0').re
 export function loadConfig(file: string = configPath()): ResolvedConfig {
   const raw = readRawConfig(file);
   if (!validateConfig(raw)) {
-    const { pointer, message } = describeSchemaError(raw, validateConfig.errors ?? []);
+    const { pointer, message } = describeSchemaError(raw, configValidator?.errors ?? []);
     throw new ConfigError(file, pointer, message);
   }
   const rootDir = dirname(file);

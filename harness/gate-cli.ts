@@ -8,6 +8,7 @@ import type { TestSummary } from './jest/coverage-reporter';
 import { buildJestCommand } from './jest/jest-command';
 import { removeStaleStateDirs, startSandbox, type RunningSandbox } from './jest/sandbox-process';
 import { ownScriptCommand } from './package-paths';
+import { startSchemaWarmup, stopSchemaWarmup } from './runtime/warm-schemas';
 import { runCommand } from './run-command';
 import { describeDeadServices, readSandboxStatus, resolveCallsDir } from './endpoints';
 import { formatReportsLine, formatSlowestLines, writeReports, type ReportsSummary } from './report/write-reports';
@@ -92,6 +93,7 @@ function stopOnSignals(): void {
   const handle = (signal: NodeJS.Signals): void => {
     log(`[gate] ${signal}: stopping`);
     activeChild?.kill('SIGTERM');
+    stopSchemaWarmup();
     // with a sandbox up, its own handler (sandbox-process) stops it and then exits
     if (!sandbox) process.exit(signal === 'SIGINT' ? 130 : 143);
   };
@@ -145,23 +147,33 @@ async function runGate(options: GateOptions): Promise<number> {
   try {
     if (config.sandbox && !env.HARNESS_ENDPOINTS) {
       removeStaleStateDirs(join(root, '.sandbox'));
+      const warmed = startSchemaWarmup(config, env);
       const timings: Stage[] = [];
-      sandbox = await timeStage(
-        'sandbox up',
-        () =>
-          startSandbox({
-            stateDir: join(root, '.sandbox', `gate-${process.pid}`),
-            cwd: root,
-            timeoutMs: options.sandboxTimeout,
-            onLine: (line) => {
-              log(`  sandbox | ${line}`);
-              const t = parseSandboxTiming(line);
-              if (t) timings.push({ name: `sandbox ${t.stage}`, ms: t.ms });
-            },
-          }),
-        () => timings.map((t) => `${t.name.slice('sandbox '.length)} ${seconds(t.ms)}`).join(', ') || undefined,
-      );
+      try {
+        sandbox = await timeStage(
+          'sandbox up',
+          () =>
+            startSandbox({
+              stateDir: join(root, '.sandbox', `gate-${process.pid}`),
+              cwd: root,
+              timeoutMs: options.sandboxTimeout,
+              onLine: (line) => {
+                log(`  sandbox | ${line}`);
+                const t = parseSandboxTiming(line);
+                if (t) timings.push({ name: `sandbox ${t.stage}`, ms: t.ms });
+              },
+            }),
+          () => timings.map((t) => `${t.name.slice('sandbox '.length)} ${seconds(t.ms)}`).join(', ') || undefined,
+        );
+      } catch (err) {
+        stopSchemaWarmup();
+        await warmed;
+        throw err;
+      }
       stages.push(...timings);
+      // usually done by now: Postgres's start takes longer than compiling the reference platform's validators
+      const line = await timeStage('schemas', () => warmed);
+      log(`[gate] schemas: ${line}`);
       env.HARNESS_ENDPOINTS = sandbox.endpointsFile;
       env.HARNESS_SANDBOX_STATUS = sandbox.statusFile;
     }

@@ -1,11 +1,12 @@
 /**
  * Placeholders in `start.command`, `start.env` and the sandbox's migration and seed commands:
  * `{port}`, `{databaseUrl}`, `{db.host}`, `{db.port}`, `{db.name}`, `{db.user}`, `{db.password}`,
- * `{phase}` (`seeded` or `empty`), `{poolMax}` (connections the instance may pool). `${ENV}` comes
- * from the environment. Both are expanded in one pass, so a value never expands twice.
+ * `{phase}` (`seeded` or `empty`), `{poolMax}` (connections the instance may pool), `{host}` (the
+ * address to listen on: 127.0.0.1 in the sandbox, 0.0.0.0 in a Kubernetes pod, where probes and other
+ * pods come from outside the container). `${ENV}` comes from the environment. Both are expanded in one pass, so a value never expands twice.
  */
 
-export const PLACEHOLDERS = ['port', 'databaseUrl', 'db.host', 'db.port', 'db.name', 'db.user', 'db.password', 'phase', 'poolMax'] as const;
+export const PLACEHOLDERS = ['port', 'databaseUrl', 'db.host', 'db.port', 'db.name', 'db.user', 'db.password', 'phase', 'poolMax', 'host'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 

@@ -67,7 +67,7 @@ export function findProgram(program: string, cwd: string, path = process.env.PAT
 export function checkLaunch(launch: ServiceLaunch): void {
   const file = launch.origin?.file ?? `service "${launch.name}"`;
   const pointer = launch.origin?.pointer ?? '';
-  const sample: PlaceholderValues = { ...databasePlaceholders('postgres://u:p@127.0.0.1:5432/db'), port: '1', phase: 'seeded', poolMax: '1' };
+  const sample: PlaceholderValues = { ...databasePlaceholders('postgres://u:p@127.0.0.1:5432/db'), port: '1', phase: 'seeded', poolMax: '1', host: '127.0.0.1' };
   const expand = (value: string, at: string): string => {
     try {
       return expandPlaceholders(value, sample, 'value');
@@ -100,7 +100,7 @@ export function spawnInstance(
   ctx: InstanceContext,
   appendLog = false,
 ): ServiceProcess {
-  const values: PlaceholderValues = { ...databasePlaceholders(databaseUrl), port: String(port), phase, poolMax: String(ctx.poolMax) };
+  const values: PlaceholderValues = { ...databasePlaceholders(databaseUrl), port: String(port), phase, poolMax: String(ctx.poolMax), host: '127.0.0.1' };
   const where = launch.origin ? `${launch.origin.file}#${launch.origin.pointer}` : `service "${launch.name}"`;
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [key, value] of Object.entries(launch.env)) env[key] = expandPlaceholders(value, values, `${where}/env/${key}`);

@@ -22,3 +22,5 @@ function copyAssets(dir) {
   }
 }
 for (const dir of ['generator', 'harness']) copyAssets(dir);
+// the driver of a Kubernetes run, beside the compiled `k8s render` (run it with bash, whatever mode the install gave it)
+cpSync(join(root, 'infra', 'k8s', 'run.sh'), join(dist, 'infra', 'k8s', 'run.sh'));

@@ -1,4 +1,4 @@
-import { pickIdField } from './record-shape';
+import { pickIdField, readsOneRecord } from './record-shape';
 import type { OperationIr, ResourceIr } from './types';
 
 const PARAM_SEGMENT = /^\{([^{}]+)\}$/;
@@ -19,8 +19,8 @@ export function inferResources(operations: readonly OperationIr[]): ResourceIr[]
     const created = create.responses.find((r) => /^2\d\d$/.test(r.status));
     const linked = readFromLink(create, operations);
     const item = linked?.read ?? itemRead(collection, segments, operations);
-    // a resource with a DELETE but no GET by id still has an item path
-    const itemPath = item?.op.path ?? operations.find((o) => isItemOf(o.path, collection))?.path;
+    // a resource with a DELETE but no GET by id still has an item path (not one whose GET lists)
+    const itemPath = item?.op.path ?? operations.find((o) => isItemOf(o.path, collection) && o.method !== 'get')?.path;
     const itemParam = item?.param ?? (itemPath ? PARAM_SEGMENT.exec(itemPath.split('/').at(-1)!)?.[1] : undefined);
     const onItem = (method: string) => (itemPath ? operations.find((o) => o.method === method && o.path === itemPath && o.problems.length === 0) : undefined);
     // a wrapped list (`{"notes": [...]}`) is a list here, though its role is read
@@ -42,16 +42,20 @@ export function inferResources(operations: readonly OperationIr[]): ResourceIr[]
   return out.sort((a, b) => (a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : 0));
 }
 
-/** The GET by id on `<collection>/{p}`, else (nested) on `/<last segment>/{p}`. */
+/** The GET by id on `<collection>/{p}`, else (nested) on `/<last segment>/{p}`; never a GET that answers a list filtered by `{p}`. */
 function itemRead(collection: string, segments: string[], operations: readonly OperationIr[]): { op: OperationIr; param: string } | undefined {
   const candidates = [collection];
   const last = segments.at(-1);
   if (segments.length > 1 && last && !PARAM_SEGMENT.test(last)) candidates.push(`/${last}`);
   for (const base of candidates) {
-    const op = operations.find((o) => o.method === 'get' && o.role === 'read' && o.problems.length === 0 && isItemOf(o.path, base));
-    if (op) return { op, param: PARAM_SEGMENT.exec(op.path.split('/').at(-1)!)![1]! };
+    const op = operations.find((o) => o.method === 'get' && o.role === 'read' && o.problems.length === 0 && isItemOf(o.path, base) && readsOneRecord(o, lastParam(o.path)));
+    if (op) return { op, param: lastParam(op.path) };
   }
   return undefined;
+}
+
+function lastParam(path: string): string {
+  return PARAM_SEGMENT.exec(path.split('/').at(-1)!)?.[1] ?? '';
 }
 
 function isItemOf(path: string, base: string): boolean {

@@ -1,6 +1,6 @@
 import { isRecord } from '../spec-error';
 import { resolveRecord } from './resolve-node';
-import type { ListShapeIr, PropertyIr, RecordShapeIr, ResponseIr } from './types';
+import type { ListShapeIr, OperationIr, PropertyIr, RecordShapeIr, ResponseIr } from './types';
 
 /**
  * Schemas the planners ask about, resolved once while the IR is built: the properties of a
@@ -98,4 +98,17 @@ export function pickIdField(record: RecordShapeIr | undefined, paramName: string
   // A record with no `id` is keyed by its natural key (`{contextField}` of a context field is its `name`).
   for (const natural of ['name', 'key', 'slug']) if (names.has(natural)) return natural;
   return 'id';
+}
+
+/**
+ * Whether a GET on an item path reads the one record its parameter `paramName` names: false when
+ * its 2xx body is documented and has no property that could hold that value. Unleash's
+ * `GET /api/admin/api-tokens/{name}` answers `{"tokens": [...]}` and `GET /api/admin/tags/{type}`
+ * the tags of a type: lists filtered by the parameter, not a record keyed by it. A body with no
+ * documented properties says nothing and counts as a read.
+ */
+export function readsOneRecord(op: OperationIr, paramName: string): boolean {
+  const record = op.responses.find((r) => /^2\d\d$/.test(r.status))?.record;
+  if (!record || record.names.length === 0) return true;
+  return record.names.includes(pickIdField(record, paramName));
 }

@@ -2,11 +2,11 @@ import type { OperationIr, ResourceIr, ServiceIr } from '../ir/types';
 import type { ValueSource } from '../../harness/runtime/case-types';
 import type { ChainKind, ChainSpec, ChainStep, ComparedField, IgnoredField, ListPaging, OracleName } from '../../harness/runtime/chain-types';
 import { pickIdField } from '../ir/record-shape';
-import { expectationFor, type ConfigExpectations } from './expectations';
+import { describeOrigin, expectationFor, type ConfigExpectations } from './expectations';
 import { planCreateFirst } from './plan-cases';
 import { planRequest, type PlanOptions } from './plan-request';
 import { planUpdateBody } from './plan-update-body';
-import type { Resolved } from './request-values';
+import { readValueFor, type Resolved } from './request-values';
 
 export interface PlannedChain {
   kind: ChainKind;
@@ -55,11 +55,12 @@ export function planResourceChains(ir: ServiceIr, resource: ResourceIr, options:
   const planned = planSetup(ir, resource, options);
   const setup: Resolved<ChainStep[]> = planned.ok ? { ok: true, value: planned.value.steps } : planned;
   const parentField = planned.ok ? planned.value.parentField : 'id';
-  const item = itemSources(resource, parentField);
+  const parentSource: ValueSource = planned.ok && planned.value.parentSource ? planned.value.parentSource : { step: { name: 'parent', field: parentField } };
+  const item = itemSources(resource, parentSource);
   const { read, list } = resource;
   const noRead = `no GET ${resource.collection}/{id} reads one record back`;
   const readStep = (name: string, expect?: string): Resolved<ChainStep> => (read ? stepFor(ir, read, name, options, item, expect) : { ok: false, reason: noRead });
-  const listStep = (name: string, parent: string) => planListStep(ir, resource, list!, name, parent, parentField, options);
+  const listStep = (name: string, parent: 'parent' | 'other-parent') => planListStep(ir, resource, list!, name, parent === 'parent' ? parentSource : { step: { name: parent, field: parentField } }, options);
 
   if (resource.parentParams.length === 0) {
     add('create-read', 'a created record reads back as it was sent', [resource.create, read], () => sequence(setup, [readStep('read')]));
@@ -79,6 +80,10 @@ export function planResourceChains(ir: ServiceIr, resource: ResourceIr, options:
       const defaults = Object.fromEntries((resource.create.body?.record?.properties ?? []).filter((p) => 'default' in p.resolved).map((p) => [p.name, p.resolved.default]));
       const body = planUpdateBody(ir, update, setup.ok ? setup.value.at(-1)?.body?.value : undefined, defaults);
       if (!body.ok) return body;
+      if (!read) return { ok: false, reason: noRead };
+      // a change the read cannot show would make a chain that cannot fail
+      const compared = comparedFields(resource).map((f) => f.name);
+      if (!Object.keys(body.value.value).some((k) => compared.includes(k))) return { ok: false, reason: `no field ${verb} ${update.path} sends comes back in GET ${read.path}: nothing shows the change` };
       const step = stepFor(ir, update, 'update', options, item);
       if (!step.ok) return step;
       return sequence(setup, [readStep('read'), { ok: true, value: { ...step.value, body: { contentType: update.body!.contentType, ...body.value } } }, readStep('read-after')]);
@@ -86,12 +91,15 @@ export function planResourceChains(ir: ServiceIr, resource: ResourceIr, options:
   }
   if (resource.delete) {
     const del = resource.delete;
-    const notFound = read ? (expectationFor(config, read)?.status['not-found']?.status ?? (read.documents.notFound ? '404' : undefined)) : undefined;
+    // a status the config sets for the read need not be documented: the step says where it came from
+    const configured = read ? expectationFor(config, read)?.status['not-found'] : undefined;
+    const notFound = configured?.status ?? (read?.documents.notFound ? '404' : undefined);
+    const byConfig = (step: Resolved<ChainStep>): Resolved<ChainStep> => (step.ok && configured ? { ok: true, value: { ...step.value, expectedBy: describeOrigin(configured) } } : step);
     add('delete-read', 'a deleted record is gone', [resource.create, del, read, list], () => {
       // without a read, the list and a second delete still say whether the record is gone
       if (read && !notFound) return { ok: false, reason: `GET ${read.path} documents no 404 for a record that is gone (a config "not-found" entry can say what it answers)` };
       const steps = [stepFor(ir, del, 'delete', options, item)];
-      if (read && notFound) steps.push(readStep('read-after-delete', notFound));
+      if (read && notFound) steps.push(byConfig(readStep('read-after-delete', notFound)));
       if (list) steps.push(listStep('list', 'parent'));
       if (del.documents.notFound) steps.push(stepFor(ir, del, 'delete-again', options, item, '404'));
       if (steps.length === 1) return { ok: false, reason: `nothing shows whether DELETE ${del.path} deleted: no read by id, no list, no documented 404` };
@@ -101,8 +109,12 @@ export function planResourceChains(ir: ServiceIr, resource: ResourceIr, options:
   return chains;
 }
 
-/** The setup steps: a parent of its own per nesting level (one level), then the record itself. */
-function planSetup(ir: ServiceIr, resource: ResourceIr, options: PlanOptions): Resolved<{ steps: ChainStep[]; parentField: string }> {
+/**
+ * The setup steps: a parent of its own per nesting level (one level), else (no create for the
+ * parent: Unleash OSS has no POST /api/admin/projects) a known one, as the baseline's create of a
+ * child does (a binding, an example, a discovered id); then the record itself, always the chain's own.
+ */
+function planSetup(ir: ServiceIr, resource: ResourceIr, options: PlanOptions): Resolved<{ steps: ChainStep[]; parentField: string; parentSource?: ValueSource }> {
   const steps: ChainStep[] = [];
   let parentField = 'id';
   const overrides: Record<string, ValueSource> = Object.create(null) as Record<string, ValueSource>;
@@ -110,22 +122,35 @@ function planSetup(ir: ServiceIr, resource: ResourceIr, options: PlanOptions): R
   const parentParam = resource.parentParams[0];
   if (parentParam) {
     const parent = planParent(ir, resource, parentParam, options, 'parent');
-    if (!parent.ok) return parent;
-    steps.push(parent.value.step);
-    overrides[parentParam] = parent.value.source;
-    parentField = parent.value.field;
+    if (parent.ok) {
+      steps.push(parent.value.step);
+      overrides[parentParam] = parent.value.source;
+      parentField = parent.value.field;
+    } else {
+      const p = resource.create.parameters.path.find((x) => x.name === parentParam);
+      const known = p ? readValueFor(ir, resource.create, p, options.bindings) : ({ ok: false, reason: `no path parameter "${parentParam}"` } as const);
+      if (!known.ok) return { ok: false, reason: `${parent.reason}; nor a known one: ${known.reason}` };
+      overrides[parentParam] = known.value;
+    }
   } else {
     // the same rule as a baseline that creates its record: a 409 on fixed references cannot be avoided
     const first = planCreateFirst(ir, resource.collection, resource.itemParam ?? 'id', options);
     if (!first.ok) return { ok: false, reason: first.reason.replace('{method}', 'a chain') };
   }
   const create = resource.create;
-  const status = create.responses.find((r) => /^2\d\d$/.test(r.status))?.status;
-  if (!status) return { ok: false, reason: `POST ${create.path} documents no 2xx response` };
+  const created = create.responses.find((r) => /^2\d\d$/.test(r.status));
+  if (!created) return { ok: false, reason: `POST ${create.path} documents no 2xx response` };
+  const status = created.status;
+  // a create that answers no field to find its record by (`{"toggles": [...]}`, `{"version": 1, "tag": {...}}`) made nothing a chain can read or list
+  const names = created.record?.names ?? [];
+  if (!resource.linked && names.length > 0 && !names.includes(resource.idField)) {
+    return { ok: false, reason: `the ${status} response of POST ${create.path} has no field that names the created record (no ${resource.idField} among ${names.join(', ')}): nothing to find it by` };
+  }
   const request = planRequest(ir, create, options, overrides);
   if (!request.ok) return { ok: false, reason: `cannot create a record: ${request.reason}` };
   steps.push({ name: 'create', ...request.value, expect: status, setup: true });
-  return { ok: true, value: { steps, parentField } };
+  const known = parentParam && !steps.some((s) => s.name === 'parent') ? overrides[parentParam] : undefined;
+  return { ok: true, value: { steps, parentField, ...(known ? { parentSource: known } : {}) } };
 }
 
 function planParent(ir: ServiceIr, resource: ResourceIr, param: string, options: PlanOptions, name: string): Resolved<{ step: ChainStep; source: ValueSource; field: string }> {
@@ -143,10 +168,10 @@ function planOtherParent(ir: ServiceIr, resource: ResourceIr, options: PlanOptio
   return parent.ok ? { ok: true, value: parent.value.step } : parent;
 }
 
-/** Path values of the item: the id from the create's response, the parent from the parent's. */
-function itemSources(resource: ResourceIr, parentField: string): Record<string, ValueSource> {
+/** Path values of the item: the id from the create's response, the parent from the parent's (or the known parent). */
+function itemSources(resource: ResourceIr, parentSource: ValueSource): Record<string, ValueSource> {
   const sources: Record<string, ValueSource> = Object.create(null) as Record<string, ValueSource>;
-  for (const p of resource.parentParams) sources[p] = { step: { name: 'parent', field: parentField } };
+  for (const p of resource.parentParams) sources[p] = parentSource;
   if (resource.itemParam) sources[resource.itemParam] = { step: { name: 'create', field: resource.idField } };
   return sources;
 }
@@ -164,9 +189,9 @@ function stepFor(ir: ServiceIr, op: OperationIr, name: string, options: PlanOpti
  * A list step: under the chain's parent (or another), page by page when the list documents a page
  * size and an offset (`limit`/`offset`), at most MAX_PAGES pages of the largest page allowed.
  */
-function planListStep(ir: ServiceIr, resource: ResourceIr, list: OperationIr, name: string, parent: string, parentField: string, options: PlanOptions): Resolved<ChainStep> {
+function planListStep(ir: ServiceIr, resource: ResourceIr, list: OperationIr, name: string, parentSource: ValueSource, options: PlanOptions): Resolved<ChainStep> {
   const sources: Record<string, ValueSource> = Object.create(null) as Record<string, ValueSource>;
-  for (const p of resource.parentParams) sources[p] = { step: { name: parent, field: parentField } };
+  for (const p of resource.parentParams) sources[p] = parentSource;
   const step = stepFor(ir, list, name, options, sources);
   if (!step.ok) return step;
   const query = list.parameters.query;

@@ -1,4 +1,4 @@
-import { pickIdField } from '../ir/record-shape';
+import { pickIdField, readsOneRecord } from '../ir/record-shape';
 import type { OperationIr, ParameterLocation, ServiceIr } from '../ir/types';
 import { getAtPointer, isRecord, parsePointer } from '../spec-error';
 import type { RequestPlan, Scalar, ValueSource } from '../../harness/runtime/case-types';
@@ -99,7 +99,7 @@ function naturalKeys(ir: ServiceIr, op: OperationIr): Set<string> {
   const keys = new Set(NATURAL_KEYS);
   const item = ir.operations.find((o) => o.itemIdParam !== undefined && o.path === `${op.path}/{${o.itemIdParam}}`);
   const created = op.responses.find((r) => /^2\d\d$/.test(r.status));
-  if (item?.itemIdParam) {
+  if (item?.itemIdParam && ownsItemPath(ir, `${op.path}/{${item.itemIdParam}}`, item.itemIdParam)) {
     keys.add(item.itemIdParam);
     if (created?.schema !== undefined) keys.add(pickIdField(created.record, item.itemIdParam));
   }
@@ -127,7 +127,18 @@ function isReferenceField(ir: ServiceIr, op: OperationIr, pointer: string): bool
   if (!field || pointer.split('/').length !== 2) return false;
   const isPathParamSomewhere = ir.operations.some((o) => o.parameters.path.some((p) => p.name === field));
   if (!isPathParamSomewhere) return false;
-  return !ir.operations.some((o) => o.path === `${op.path}/{${field}}`);
+  const itemPath = `${op.path}/{${field}}`;
+  return !(ir.operations.some((o) => o.path === itemPath) && ownsItemPath(ir, itemPath, field));
+}
+
+/**
+ * `<collection>/{field}` is the created record's own item path unless its GET answers a list
+ * filtered by the field (`GET /api/admin/tags/{type}` lists the tags of a type): then `type` of a
+ * new tag names another record (its tag type) and must stay as sampled.
+ */
+function ownsItemPath(ir: ServiceIr, itemPath: string, field: string): boolean {
+  const read = ir.operations.find((o) => o.method === 'get' && o.path === itemPath);
+  return !read || readsOneRecord(read, field);
 }
 
 const examplesByIr = new WeakMap<ServiceIr, Map<string, Scalar>>();

@@ -6,8 +6,9 @@ import { findPatternMatch, findUniqueStrings, sampleSchema, schemaType } from '.
 /**
  * The body of an update a chain can check: every field it sends differs from what the create
  * sent, so a read that still shows the old value is caught. A PUT sends the fields the create
- * sent (and whatever it requires); a PATCH sends one field (and whatever it requires), so the
- * fields it leaves out can be checked unchanged. Strings are made unique at run time.
+ * sent (and whatever it requires), or one field of its own when it shares none with the create;
+ * a PATCH sends one field (and whatever it requires), so the fields it leaves out can be checked
+ * unchanged. Strings are made unique at run time.
  */
 export function planUpdateBody(ir: ServiceIr, op: OperationIr, created: unknown, createdDefaults: Record<string, unknown> = {}): Resolved<{ value: Record<string, unknown>; unique?: UniqueString[] }> {
   const record = op.body?.record;
@@ -17,7 +18,10 @@ export function planUpdateBody(ir: ServiceIr, op: OperationIr, created: unknown,
   const changeable = record.properties.filter((p) => !p.readOnly && p.resolved.format !== 'uuid');
   // a field the create did not send holds its default: the update must differ from that
   const current = (name: string) => (name in before ? before[name] : createdDefaults[name]);
-  const wanted = op.method === 'patch' ? changeable.filter((p) => changedValue(p.resolved, current(p.name)) !== undefined).slice(0, 1) : changeable.filter((p) => p.name in before || record.required.includes(p.name));
+  const oneChangeable = () => changeable.filter((p) => changedValue(p.resolved, current(p.name)) !== undefined).slice(0, 1);
+  const resent = changeable.filter((p) => p.name in before || record.required.includes(p.name));
+  // a PUT whose fields the create did not send (Unleash's tag types: created by name, updated by description) changes one of its own
+  const wanted = op.method === 'patch' || resent.length === 0 ? oneChangeable() : resent;
   for (const p of changeable) {
     if (!wanted.includes(p) && !record.required.includes(p.name)) continue;
     const changed = changedValue(p.resolved, current(p.name));

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../../harness/config';
+import { projectCacheDir } from '../../harness/cache-dir';
 
 /**
  * The input stamp: what the last complete generate read (the resolved config, every spec file it
@@ -69,17 +70,7 @@ function hashGenerator(): string {
 
 /** Where the stamp of one config (and this copy of the generator) lives: the nearest node_modules/.cache above the config, else the system's temporary folder. */
 export function stampFile(config: ResolvedConfig): string {
-  let dir = config.rootDir;
-  for (;;) {
-    if (existsSync(join(dir, 'node_modules'))) break;
-    const up = dirname(dir);
-    if (up === dir) {
-      dir = '';
-      break;
-    }
-    dir = up;
-  }
-  const cache = dir ? join(dir, 'node_modules', '.cache', 'contract-harness') : join(tmpdir(), 'contract-harness-cache');
+  const cache = projectCacheDir(config.rootDir) ?? join(tmpdir(), 'contract-harness-cache');
   // one stamp per config and per generator copy: the compiled CLI and the sources under tsx each keep their own
   return join(cache, `generate-${sha256(`${config.file}\0${GENERATOR_ROOT}`).slice(0, 16)}.json`);
 }

@@ -28,6 +28,8 @@ export interface ChainStep extends RequestPlan {
   name: string;
   /** The documented status this step expects. */
   expect: string;
+  /** The config, not the spec, set `expect` (`config <file> services[i].expect[...]: reason`): it need not be documented. */
+  expectedBy?: string;
   /** A step that makes what the chain needs (its record, a parent): another answer skips the chain. */
   setup?: boolean;
   /** A list step: where its records are, the field compared with the created record's, and how it pages. */

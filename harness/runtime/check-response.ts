@@ -42,9 +42,14 @@ export function findFailures(contract: LoadedContract, result: ResponseLike, exp
   const exchange = exchanges.get(response);
   const op = exchange ? contract.find(exchange.method, exchange.pathTemplate) : undefined;
   const expectedText = options.expectedBy === undefined ? String(expected) : `${String(expected)} (from the ${options.expectedBy})`;
-  const bodyText = options.bodyText ?? stringifyBody(result.data ?? result.error);
   const body = options.bodyText !== undefined ? parseJson(options.bodyText) : (result.data ?? result.error);
+  // A body openapi-fetch parsed is turned back into text only when a check or a message reads it.
+  let text = options.bodyText;
   const input = {
+    get bodyText() {
+      text ??= stringifyBody(body);
+      return text;
+    },
     contract,
     ...(op ? { op } : {}),
     status: response.status,
@@ -52,11 +57,11 @@ export function findFailures(contract: LoadedContract, result: ResponseLike, exp
     expectedText,
     ...(options.expectedBy !== undefined ? { expectedBy: options.expectedBy } : {}),
     contentType: response.headers.get('content-type') ?? '',
-    bodyText,
     body,
     ...(options.emptyArray ? { emptyArray: true } : {}),
   };
-  return { failures: RESPONSE_CHECKS.flatMap((check) => check(input)), expectedText, bodyText, ...(exchange ? { exchange } : {}) };
+  const failures = RESPONSE_CHECKS.flatMap((check) => check(input));
+  return { failures, expectedText, bodyText: input.bodyText, ...(exchange ? { exchange } : {}) };
 }
 
 /**

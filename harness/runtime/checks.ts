@@ -29,7 +29,8 @@ export interface CheckInput {
   /** The config, not the spec, set the expected status: it need not be documented. */
   expectedBy?: string;
   contentType: string;
-  bodyText: string;
+  /** The body as text (built on first read when the client parsed it). */
+  readonly bodyText: string;
   /** The parsed body, `PARSE_FAILED` when it is not JSON, undefined when empty. */
   body: unknown;
   /** The body must be exactly `[]` (empty-list cases). */
@@ -69,13 +70,23 @@ export const checkDocumentedStatus: Check = ({ op, status, expectedBy }) => {
   return [{ check: 'documented-status', message: `status ${status} is not documented for this operation (documented: ${Object.keys(op.responses).join(', ')})` }];
 };
 
+/** A JSON value the client already parsed: not empty, not a page, and its text need not be built. */
+function parsedJson(body: unknown): boolean {
+  return body !== undefined && body !== PARSE_FAILED && typeof body !== 'string';
+}
+
+function emptyBody(input: CheckInput): boolean {
+  return !parsedJson(input.body) && input.bodyText.trim() === '';
+}
+
 /** Never an HTML page; JSON where the status documents a body; a body where one is documented. */
-export const checkContentType: Check = ({ op, status, contentType, bodyText }) => {
+export const checkContentType: Check = (input) => {
+  const { op, status, contentType } = input;
   const out: CheckFailure[] = [];
-  if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(bodyText)) out.push({ check: 'content-type', message: 'the body is an HTML page, not JSON' });
+  if (/text\/html/i.test(contentType) || (!parsedJson(input.body) && /^\s*<(!doctype|html)/i.test(input.bodyText))) out.push({ check: 'content-type', message: 'the body is an HTML page, not JSON' });
   const documented = documentedSchema(op, status);
   if (documented === undefined) return out;
-  if (bodyText.trim() !== '') {
+  if (!emptyBody(input)) {
     if (!/json/i.test(contentType)) out.push({ check: 'content-type', message: `content type is "${contentType}", expected JSON` });
   } else if (status !== 204 && status !== 304) {
     out.push({ check: 'content-type', message: `status ${status} documents a body, but the body is empty` });
@@ -84,8 +95,9 @@ export const checkContentType: Check = ({ op, status, contentType, bodyText }) =
 };
 
 /** A JSON body valid against the documented status's schema (ajv, formats on). */
-export const checkSchema: Check = ({ contract, op, status, contentType, bodyText, body }) => {
-  if (!op || documentedSchema(op, status) === undefined || bodyText.trim() === '' || !/json/i.test(contentType)) return [];
+export const checkSchema: Check = (input) => {
+  const { contract, op, status, contentType, body } = input;
+  if (!op || documentedSchema(op, status) === undefined || emptyBody(input) || !/json/i.test(contentType)) return [];
   if (body === PARSE_FAILED) return [{ check: 'schema', message: 'the body is not valid JSON' }];
   const validate = contract.validator(op, documentedKey(op, status)!);
   if (!validate || validate(body)) return [];

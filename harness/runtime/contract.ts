@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { dirname } from 'node:path';
+import type { default as Ajv, ValidateFunction } from 'ajv';
 import type { DiscoverSpec } from './discover';
 import { forResponses, toJsonSchema } from './schema-convert';
+import { schemaCacheNear } from '../schema-cache';
 
 /** The generated `contract.json`: what the run-time checks need from the spec. */
 export interface Contract {
@@ -31,40 +31,54 @@ export interface LoadedContract extends Contract {
 
 const loaded = new Map<string, LoadedContract>();
 
+/** OpenAPI 3.1 schemas are JSON Schema 2020-12; 3.0 ones are converted to it first (nullable, exclusive*). */
+const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: true, discriminator: false } as const;
+
 /**
- * One Ajv per contract per worker: building an instance with formats and the components costs
- * ~80 ms, a validator 2-3 ms (DESIGN.md), so both are built lazily and shared.
+ * One Ajv per contract per test file: building an instance with formats and the components costs
+ * ~80 ms, a validator 2-3 ms (DESIGN.md), so both are built lazily, and only for a validator
+ * that the on-disk cache (../schema-cache.ts) does not have yet.
  */
 export function loadContract(file: string): LoadedContract {
   const cached = loaded.get(file);
   if (cached) return cached;
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as Contract;
+  const text = readFileSync(file, 'utf8');
+  const raw = JSON.parse(text) as Contract;
+  const cache = schemaCacheNear(dirname(file), `${JSON.stringify(AJV_OPTIONS)}\0${text}`);
   const is31 = raw.openapi.startsWith('3.1');
   let ajv: Ajv | undefined;
   const baseId = `contract:${raw.service}`;
   const getAjv = (): Ajv => {
     if (!ajv) {
-      // OpenAPI 3.1 schemas are JSON Schema 2020-12; 3.0 ones are converted to it first (nullable, exclusive*).
-      ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, discriminator: false }) as unknown as Ajv;
+      // code.source: the compiled code is kept, for the cache to write out
+      // ajv on first use: with every validator of a run in the cache, a test file never loads it
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const Ajv2020 = (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default;
+      const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      ajv = new Ajv2020({ ...AJV_OPTIONS, ...(cache ? { code: { source: true } } : {}) }) as unknown as Ajv;
       addFormats(ajv as never);
       ajv.addSchema({ $id: baseId, components: forResponses(is31 ? raw.components : toJsonSchema(raw.components)) }, baseId);
     }
     return ajv;
   };
-  const validators = new Map<string, ValidateFunction | undefined>();
+  // By operation object, then status: a lookup per response, not a key string built per call.
+  const validators = new WeakMap<ContractOperation, Map<string, ValidateFunction | undefined>>();
   const byRoute = new Map(raw.operations.map((op) => [`${op.method.toLowerCase()} ${op.path}`, op]));
   const contract: LoadedContract = {
     ...raw,
     validator(op, status) {
-      const key = `${op.operationId} ${op.method} ${op.path} ${status}`;
-      if (validators.has(key)) return validators.get(key);
+      let byStatus = validators.get(op);
+      if (!byStatus) validators.set(op, (byStatus = new Map()));
+      if (byStatus.has(status)) return byStatus.get(status);
       const response = Object.prototype.hasOwnProperty.call(op.responses, status) ? op.responses[status] : undefined;
       let validate: ValidateFunction | undefined;
       if (response?.schema !== undefined) {
-        const schema = rebaseRefs(forResponses(is31 ? response.schema : toJsonSchema(response.schema)), baseId);
-        validate = getAjv().compile(typeof schema === 'boolean' ? schema : { ...(schema as object) });
+        const raw = rebaseRefs(forResponses(is31 ? response.schema : toJsonSchema(response.schema)), baseId);
+        const schema = typeof raw === 'boolean' ? raw : { ...(raw as object) };
+        validate = cache ? cache.compile(`${op.method.toLowerCase()} ${op.path} ${status}`, getAjv, schema) : getAjv().compile(schema);
       }
-      validators.set(key, validate);
+      byStatus.set(status, validate);
       return validate;
     },
     find(method, path) {

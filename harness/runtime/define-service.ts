@@ -1,5 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { envNamesIn, expandEnv, loadConfig, type ResolvedConfig, type ResolvedServiceConfig } from '../config';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../config-types';
 import { resolveCallsDir, resolveEndpoints } from '../endpoints';
 import type { BaselineCase, Phase } from './case-types';
 import type { ChainSpec } from './chain-types';
@@ -83,8 +84,12 @@ export function defineService<Paths extends {}>(def: ServiceDefinition): Service
       headers[name] = expandEnv(template);
       if (envNamesIn(template).length > 0) secrets = [...new Set([...secrets, headers[name]])];
     }
-    const created = createClient<Paths>({ baseUrl, headers });
-    created.use(createRecorder({ service: svc.name, phase, baseUrl, contract: contract(), callsDir: resolveCallsDir(cfg) }));
+    const timeoutMs = svc.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    // A per-request deadline: a service that accepts the connection and never answers fails this
+    // request, naming it, instead of the whole test at Jest's timeout (a caller's own signal still counts).
+    const timedFetch = (request: Request): Promise<Response> => fetch(request, { signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) });
+    const created = createClient<Paths>({ baseUrl, headers, fetch: timedFetch });
+    created.use(createRecorder({ service: svc.name, phase, baseUrl, contract: contract(), callsDir: resolveCallsDir(cfg), requestTimeoutMs: timeoutMs }));
     clients.set(phase, created);
     return created;
   };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Client, Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
+import type { Client, Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg';
 import type { Phase } from './case-types';
 
 /**
@@ -14,6 +14,10 @@ import type { Phase } from './case-types';
  * One pool per database and test file; `pg.end()` closes it, and idle connections let the
  * process exit anyway (`allowExitOnIdle`), so a forgotten `end()` never holds Jest open.
  */
+
+/** pg on first use: every test file loads the runtime, few of them query a database. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pgModule = (): typeof import('pg') => require('pg') as typeof import('pg');
 
 const URL_FIELD: Record<Phase, 'databaseUrl' | 'emptyDatabaseUrl'> = { seeded: 'databaseUrl', empty: 'emptyDatabaseUrl' };
 
@@ -41,7 +45,7 @@ export class SandboxDatabase {
 
   /** The pool of this test file, created on first use. */
   connectionPool(): Pool {
-    this.pool ??= new Pool({ max: 4, idleTimeoutMillis: 1_000, allowExitOnIdle: true, application_name: 'contract-harness tests', ...this.options, connectionString: this.url() });
+    this.pool ??= new (pgModule().Pool)({ max: 4, idleTimeoutMillis: 1_000, allowExitOnIdle: true, application_name: 'contract-harness tests', ...this.options, connectionString: this.url() });
     return this.pool;
   }
 
@@ -63,7 +67,7 @@ export class SandboxDatabase {
 
   /** A connected client outside the pool (a second session); the caller ends it. */
   async client(): Promise<Client> {
-    const c = new Client({ application_name: 'contract-harness tests', ...this.options, connectionString: this.url() });
+    const c = new (pgModule().Client)({ application_name: 'contract-harness tests', ...this.options, connectionString: this.url() });
     await c.connect();
     return c;
   }

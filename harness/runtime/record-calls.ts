@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, relative, sep, posix } from 'node:path';
 import type { Middleware } from 'openapi-fetch';
 import { assertSandboxAlive, describeDeadServices, readSandboxStatus } from '../endpoints';
@@ -31,7 +31,8 @@ export interface Exchange {
   method: string;
   pathTemplate: string;
   url: string;
-  requestHeaders: [string, string][];
+  /** Read only when a failure is explained (a curl line): copied from the request on first use. */
+  readonly requestHeaders: [string, string][];
   requestBody?: string;
   durationMs: number;
 }
@@ -45,16 +46,53 @@ export interface RecorderOptions {
   baseUrl: string;
   contract: LoadedContract;
   callsDir: string;
+  /** The deadline the client's fetch applies, for the message when it passes. */
+  requestTimeoutMs?: number;
 }
+
+/** Test files relative to the project root, by Jest's absolute testPath (one `relative` per file, not per call). */
+const relativeTestFiles = new Map<string, string>();
 
 /** The Jest test running now, if any: file relative to the project root (posix) and full name. */
 export function currentTest(): { testFile: string; testName: string } {
   const state = (globalThis as { expect?: { getState?: () => { testPath?: string; currentTestName?: string } } }).expect?.getState?.();
   const testPath = state?.testPath;
-  return {
-    testFile: testPath ? relative(process.cwd(), testPath).split(sep).join(posix.sep) : '',
-    testName: state?.currentTestName ?? '',
-  };
+  let testFile = '';
+  if (testPath) {
+    testFile = relativeTestFiles.get(testPath) ?? relative(process.cwd(), testPath).split(sep).join(posix.sep);
+    relativeTestFiles.set(testPath, testFile);
+  }
+  return { testFile, testName: state?.currentTestName ?? '' };
+}
+
+/**
+ * One append-mode descriptor per calls file while a test file runs: an `appendFileSync` by path
+ * opens and closes the file on every call, the largest part of the recorder's own cost per
+ * request. Jest loads this module again for every test file (a registry per file), which closes
+ * what it opened when the file's tests are done; outside Jest the process's exit closes them.
+ * O_APPEND writes of one line each are never interleaved within the file.
+ */
+const openFiles = new Map<string, number>();
+const jestAfterAll = (globalThis as { afterAll?: (fn: () => void) => void }).afterAll;
+if (typeof jestAfterAll === 'function') {
+  try {
+    jestAfterAll(() => {
+      for (const fd of openFiles.values()) closeSync(fd);
+      openFiles.clear();
+    });
+  } catch {
+    // loaded from inside a running test: hooks cannot be added there, the worker's exit closes it
+  }
+}
+
+function appendLine(dir: string, file: string, line: string): void {
+  let fd = openFiles.get(file);
+  if (fd === undefined) {
+    mkdirSync(dir, { recursive: true });
+    fd = openSync(file, 'a');
+    openFiles.set(file, fd);
+  }
+  writeSync(fd, line);
 }
 
 /**
@@ -64,7 +102,6 @@ export function currentTest(): { testFile: string; testName: string } {
  */
 export function createRecorder(options: RecorderOptions): Middleware {
   const started = new Map<string, { at: number; body?: string }>();
-  let dirReady = false;
   const file = join(options.callsDir, `calls-${process.pid}.jsonl`);
   const record = (request: Request, schemaPath: string, status: number, durationMs: number) => {
     const op = options.contract.find(request.method, schemaPath);
@@ -79,12 +116,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
       ...currentTest(),
       phase: options.phase,
     };
-    if (!dirReady) {
-      mkdirSync(options.callsDir, { recursive: true });
-      dirReady = true;
-    }
-    // Synchronous append: one short line per call, never interleaved within a worker.
-    appendFileSync(file, JSON.stringify(line) + '\n');
+    appendLine(options.callsDir, file, JSON.stringify(line) + '\n');
   };
   return {
     async onRequest({ request, id }) {
@@ -99,6 +131,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
       started.delete(id);
       const durationMs = start ? performance.now() - start.at : 0;
       record(request, schemaPath, response.status, durationMs);
+      let requestHeaders: [string, string][] | undefined;
       exchanges.set(response, {
         service: options.service,
         phase: options.phase,
@@ -106,7 +139,10 @@ export function createRecorder(options: RecorderOptions): Middleware {
         method: request.method.toUpperCase(),
         pathTemplate: schemaPath,
         url: request.url,
-        requestHeaders: [...request.headers.entries()],
+        get requestHeaders() {
+          requestHeaders ??= [...request.headers.entries()];
+          return requestHeaders;
+        },
         ...(start?.body !== undefined ? { requestBody: start.body } : {}),
         durationMs,
       });
@@ -118,11 +154,15 @@ export function createRecorder(options: RecorderOptions): Middleware {
       record(request, schemaPath, 0, start ? performance.now() - start.at : 0);
       const status = readSandboxStatus();
       const dead = status?.dead.filter((d) => d.service === options.service) ?? [];
-      const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
       const why = dead.length > 0 ? `\n${describeDeadServices(dead)}` : '';
-      return new Error(
-        `service "${options.service}" (${options.phase} instance at ${options.baseUrl}) did not answer ${request.method} ${schemaPath}: ${cause}${why}`,
-      );
+      const op = options.contract.find(request.method, schemaPath)?.operationId;
+      const what = `${request.method} ${schemaPath}${op ? ` (${op})` : ''}`;
+      // a DOMException from Node's own realm: not an instanceof Error inside Jest's
+      if ((error as { name?: unknown } | null)?.name === 'TimeoutError') {
+        return new Error(`service "${options.service}" (${options.phase} instance at ${options.baseUrl}) did not answer ${what} within ${options.requestTimeoutMs ?? '?'} ms (the service's requestTimeoutMs in the harness config)${why}`);
+      }
+      const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      return new Error(`service "${options.service}" (${options.phase} instance at ${options.baseUrl}) did not answer ${what}: ${cause}${why}`);
     },
   };
 }

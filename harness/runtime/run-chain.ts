@@ -57,7 +57,7 @@ export async function runChain(rt: CaseRuntime, spec: ChainSpec): Promise<ChainO
         curl: exchange ? curlLine(exchange, rt.secrets()) : '(not recorded)',
       });
       // the oracle owns the status; the contract checks say whether each body is what the spec documents
-      const found = findFailures(rt.contract, result, step.expect, { bodyText: text }).failures.filter((f) => f.check !== 'status');
+      const found = findFailures(rt.contract, result, step.expect, { bodyText: text, ...(step.expectedBy !== undefined ? { expectedBy: step.expectedBy } : {}) }).failures.filter((f) => f.check !== 'status');
       contractFailures.push(...found.map((f) => ({ ...f, message: `${step.name}: ${f.message}` })));
       if (step.setup && (result.response.status < 200 || result.response.status > 299)) break;
       ctx.steps![step.name] = body;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkResponse, defineService, loadContract, toJsonSchema } from './index';
 import { forResponses } from './schema-convert';
+import type { ChainSpec } from './chain-types';
 
 /** given an OpenAPI 3.0 schema, want this JSON Schema (OAS 3.0.3 4.7.24 vs JSON Schema 2020-12). */
 const conversions: [string, { given: unknown; want: unknown }][] = [
@@ -38,6 +39,8 @@ writeFileSync(
 );
 
 let server: Server;
+/** Accepts every connection and never answers: a hung service. */
+let hung: Server;
 let port = 0;
 let lastAuth = '';
 const bodies: Record<string, [number, string, string]> = {
@@ -56,8 +59,20 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   port = (server.address() as { port: number }).port;
+  hung = createServer(() => undefined);
+  await new Promise<void>((done) => hung.listen(0, '127.0.0.1', done));
+  const hungUrl = `http://127.0.0.1:${(hung.address() as { port: number }).port}`;
   const config = join(dir, 'harness.config.json');
-  writeFileSync(config, JSON.stringify({ sandbox: false, services: [{ name: 'shop', spec: 'shop.yaml', baseUrl: `http://127.0.0.1:${port}`, headers: { Authorization: 'Bearer ${SHOP_TOKEN}' } }] }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      sandbox: false,
+      services: [
+        { name: 'shop', spec: 'shop.yaml', baseUrl: `http://127.0.0.1:${port}`, headers: { Authorization: 'Bearer ${SHOP_TOKEN}' } },
+        { name: 'hung', spec: 'shop.yaml', baseUrl: hungUrl, requestTimeoutMs: 300 },
+      ],
+    }),
+  );
   process.env.HARNESS_CONFIG = config;
   process.env.HARNESS_CALLS_DIR = callsDir;
   process.env.SHOP_TOKEN = 'sekret-token-123';
@@ -66,6 +81,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  hung.closeAllConnections();
+  await new Promise((done) => hung.close(done));
   await new Promise((done) => server.close(done));
 });
 
@@ -129,6 +146,23 @@ describe('the typed client', () => {
     expect(() => shop.expect(result, 404, { expectedBy })).toThrow(`expected status 404 (from the ${expectedBy}), got 410`);
   });
 
+  test('a chain step whose status the config sets may be undocumented, like a case (Unleash: 404 after a delete)', async () => {
+    const expectedBy = 'config harness.config.json services[0].expect["getItem"]["not-found"]: deleted items answer 410';
+    const chain = (by?: string): ChainSpec => ({
+      kind: 'delete-read',
+      oracle: 'delete-not-effective',
+      resource: '/items',
+      idField: 'id',
+      compare: [],
+      steps: [
+        { name: 'create', operationId: 'listItems', method: 'get', path: '/items', expect: '200', setup: true },
+        { name: 'read-after-delete', operationId: 'getItem', method: 'get', path: '/items/{itemId}', params: { path: { itemId: { value: 'gone' } } }, expect: '410', ...(by ? { expectedBy: by } : {}) },
+      ],
+    });
+    await expect(shop.runChain(chain(expectedBy))).resolves.toEqual({ ran: true });
+    await expect(shop.runChain(chain())).rejects.toThrow(/\[documented-status\] read-after-delete: status 410 is not documented/);
+  });
+
   test('the empty instance is refused clearly when there is none', () => {
     expect(() => shop.empty).toThrow(/service "shop" has no empty instance/);
   });
@@ -144,6 +178,14 @@ describe('the typed client', () => {
       delete process.env.HARNESS_ENDPOINTS;
     }
     expect(recordedCalls().find((c) => c.testName === expect.getState().currentTestName)?.status).toBe(0);
+  });
+
+  test('a service that never answers fails the one request after its requestTimeoutMs, naming the operation and the timeout', async () => {
+    const svc = defineService<ShopPaths>({ service: 'hung', contractFile });
+    await expect(svc.seeded.GET('/items')).rejects.toThrow(/^service "hung" \(seeded instance at http:\/\/127\.0\.0\.1:\d+\) did not answer GET \/items \(listItems\) within 300 ms \(the service's requestTimeoutMs in the harness config\)$/);
+    expect(recordedCalls().find((c) => c.testName === expect.getState().currentTestName)?.status).toBe(0);
+    // the next request to a live service is unaffected
+    expect((await shop.seeded.GET('/items')).response.status).toBe(200);
   });
 
   test('a service the sandbox reports dead fails at once, naming it with its log tail', async () => {
