@@ -56,7 +56,7 @@ const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'zoo-chains', 'gen', 'targe
 type Section = (typeof SECTIONS)[number];
 /**
  * Sections a plain `npm run bench` leaves out, to stay within its 15 minutes (README, "Budget"):
- * zoo-chains (about 5 more minutes with Step CI and Dredd) runs with `--only` or `--exhaustive`.
+ * zoo-chains (242 s with every peer at load 5-10, README "Budget") runs with `--only` or `--exhaustive`.
  */
 const OPT_IN: Section[] = ['zoo-chains'];
 
