@@ -17,9 +17,13 @@ import { log, mdTable, resetDatabases, resetPeerDatabase, runOurSuites, SCRATCH,
 import { runPeer, SERVICES, type PeerId, type PeerRun } from './peers';
 import { scoreDetection, withBugService, withSandbox, type VariantResult } from './zoo';
 
-/** Jest --testNamePattern for each half: generated chain tests are named "<svc> chain <resource>: ...". */
+/**
+ * Jest --testNamePattern for each half: generated chain tests are named "<svc> chain <resource>: ...",
+ * the generated list checks (issue 16: several requests each, pages and filters) "<svc> list <METHOD> ...";
+ * the baselines are the rest, one request each.
+ */
 export const HALVES = {
-  baselines: '^(?!.* chain ).*$',
+  baselines: '^(?!.* chain )(?!\\S+ list ).*$',
   chains: ' chain ',
 } as const;
 export type Half = keyof typeof HALVES;
@@ -206,7 +210,7 @@ export function zooChainsMarkdown(res: ZooChainsResult, opts: ZooChainsOptions):
   return [
     '## The stateful bug zoo: baselines alone, chains alone',
     '',
-    `${bugs.length} variants${bugs.length < opts.bugs.length ? ` (of ${opts.bugs.length}: a partial run)` : ''} (bench/bug-zoo/stateful-bugs.ts), one stateful bug each: every single response is one the contract documents, the bug shows only in a sequence. Per variant, on databases reset to their seeded state, the bug's service's generated tests run twice: **baselines alone** (\`--testNamePattern '${HALVES.baselines}'\`: every generated test whose name has no " chain "; "pass" = none failed, the bug is invisible to them) and **chains alone** (\`--testNamePattern '${HALVES.chains}'\`). Caught = a test that passed on the correct platform fails on the variant (a chain that the variant made skip, its setup having made no record, is not a catch). Peers: against the bug's service only, on an instance of their own, unfiltered; a catch is a failure, new against the correct platform, of a test the correct platform also ran, of an operation the bug is in or shows through (\`reveals\`); a 404 where a 2xx was expected for a path value the peer made up (Specmatic sends a random one in every scenario) is chance, shown as "not counted"; \`error\`: the peer ended without a summary (Dredd, now and then), counted neither way. The query service has no variant: its document has no create, so no resource and no chain is generated for it.`,
+    `${bugs.length} variants${bugs.length < opts.bugs.length ? ` (of ${opts.bugs.length}: a partial run)` : ''} (bench/bug-zoo/stateful-bugs.ts), one stateful bug each: every single response is one the contract documents, the bug shows only in a sequence. Per variant, on databases reset to their seeded state, the bug's service's generated tests run twice: **baselines alone** (\`--testNamePattern '${HALVES.baselines}'\`: every generated test whose name has no " chain " and that is no list check, "<svc> list ...", which sends several requests; "pass" = none failed, the bug is invisible to them) and **chains alone** (\`--testNamePattern '${HALVES.chains}'\`). Caught = a test that passed on the correct platform fails on the variant (a chain that the variant made skip, its setup having made no record, is not a catch). Peers: against the bug's service only, on an instance of their own, unfiltered; a catch is a failure, new against the correct platform, of a test the correct platform also ran, of an operation the bug is in or shows through (\`reveals\`); a 404 where a 2xx was expected for a path value the peer made up (Specmatic sends a random one in every scenario) is chance, shown as "not counted"; \`error\`: the peer ended without a summary (Dredd, now and then), counted neither way. The query service has no variant: its document has no create, so no resource and no chain is generated for it.`,
     '',
     mdTable(['variant', 'service', 'operation', 'bug kind', 'baselines alone', 'chains alone', ...opts.peers], rows),
     '',

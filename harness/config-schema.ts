@@ -32,9 +32,22 @@ export const ExpectationSchema = Type.Object(
     ignore: Type.Optional(
       described(Type.Array(Type.String({ pattern: '^(/.*)?$' })), 'JSON pointers of response fields the service sets or normalises'),
     ),
+    filters: Type.Optional(
+      described(
+        Type.Record(
+          Type.String({ minLength: 1 }),
+          Type.Union([
+            described(Type.String({ minLength: 1 }), 'the parameter is not a filter; what it is instead (e.g. "search": a full-text search)'),
+            Type.Object({ of: described(Type.String({ minLength: 1 }), 'the listed items\' property it filters by') }, closed),
+          ]),
+          { minProperties: 1 },
+        ),
+        'list query parameters by name: what the spec\'s names and types do not say (a "q" that is a search, a filter named unlike its property); needs a reason',
+      ),
+    ),
     reason: Type.Optional(described(Type.String({ minLength: 1 }), 'why: shown in the report beside every case the entry changes')),
   },
-  { ...closed, minProperties: 1, dependencies: { 'empty-list': ['reason'] } },
+  { ...closed, minProperties: 1, dependencies: { 'empty-list': ['reason'], filters: ['reason'] } },
 );
 
 export const StartSchema = Type.Object(

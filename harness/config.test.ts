@@ -46,6 +46,8 @@ test.each([
   ['a start cwd that is not there', { sandbox: {}, services: [{ ...service, start: { ...start, cwd: 'nowhere' } }] }, '/services/0/start/cwd', /no such folder: .*nowhere/],
   ['an unknown key in start', { sandbox: {}, services: [{ ...service, start: { ...start, healthz: '/h' } }] }, '/services/0/start', /must NOT have additional properties \(healthz\)/],
   ['empty-list skip without a reason', { sandbox: false, services: [{ name: 'o', spec: 'o.yaml', baseUrl: 'http://127.0.0.1:1', expect: { listRoles: { 'empty-list': 'skip' } } }] }, '/services/0/expect/listRoles', /must have property reason when property empty-list is present/],
+  ['list filters without a reason', { sandbox: false, services: [{ name: 'o', spec: 'o.yaml', baseUrl: 'http://127.0.0.1:1', expect: { listThings: { filters: { q: 'search' } } } }] }, '/services/0/expect/listThings', /must have property reason when property filters is present/],
+  ['a list filter override of another shape', { sandbox: false, services: [{ name: 'o', spec: 'o.yaml', baseUrl: 'http://127.0.0.1:1', expect: { listThings: { filters: { q: { property: 'name' } }, reason: 'r' } } }] }, '/services/0/expect/listThings/filters/q', /must/],
 ])('%s', (_, config, pointer, message) => {
   const err = refused(config);
   expect(err.pointer).toBe(pointer);

@@ -10,6 +10,7 @@
  */
 import { HttpError, mapPgError, type Handler, type HandlerRequest, type Reply } from '../../services/runtime';
 import { COMPANY_MSFT } from '../../seed/ids/registry';
+import { LIST_BUGS } from './list-bugs';
 
 /** A response on its way out: what the runtime wrote, before it reaches the socket. */
 export interface Exchange {
@@ -342,6 +343,7 @@ export const BUGS: Bug[] = [
       },
     },
   },
+  ...LIST_BUGS,
 ];
 
 export function findBug(id: string): Bug | undefined {

@@ -60,3 +60,67 @@ query.test("query GET /documents/{documentId} returns 422 for a malformed path i
   "path": "/documents/{documentId}",
   "params": { "path": { "documentId": { "value": "not-a-uuid" } } },
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+query.listCheck("query list GET /documents: ?docType keeps only items whose docType has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listDocuments",
+    "method": "get",
+    "path": "/documents",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "docType", "property": "docType" },
+});
+
+query.listCheck("query list GET /documents: ?ticker keeps only items whose ticker has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listDocuments",
+    "method": "get",
+    "path": "/documents",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "ticker", "property": "ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+});
+
+query.listCheck("query list GET /documents: ?limit bounds the page (maximum 100)", {
+  "kind": "page-size",
+  "check": "list-page-size",
+  "list": {
+    "operationId": "listDocuments",
+    "method": "get",
+    "path": "/documents",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+query.listCheck("query list GET /documents: ?offset pages 1 and 2 make the page of twice the size", {
+  "kind": "paging",
+  "check": "list-paging",
+  "list": {
+    "operationId": "listDocuments",
+    "method": "get",
+    "path": "/documents",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});

@@ -69,3 +69,51 @@ query.test("query GET /ingestion/summary returns 200", {
   "method": "get",
   "path": "/ingestion/summary",
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+query.listCheck("query list GET /ingestion/runs: ?status keeps only items whose status has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listIngestionRuns",
+    "method": "get",
+    "path": "/ingestion/runs",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "status", "property": "status" },
+});
+
+query.listCheck("query list GET /ingestion/runs: ?limit bounds the page (maximum 100)", {
+  "kind": "page-size",
+  "check": "list-page-size",
+  "list": {
+    "operationId": "listIngestionRuns",
+    "method": "get",
+    "path": "/ingestion/runs",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+query.listCheck("query list GET /ingestion/runs: ?offset pages 1 and 2 make the page of twice the size", {
+  "kind": "paging",
+  "check": "list-paging",
+  "list": {
+    "operationId": "listIngestionRuns",
+    "method": "get",
+    "path": "/ingestion/runs",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});

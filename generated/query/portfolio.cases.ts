@@ -31,3 +31,7 @@ query.test("query GET /portfolio/{userId}/summary returns 422 for a malformed pa
   "path": "/portfolio/{userId}/summary",
   "params": { "path": { "userId": { "value": "not-a-uuid" } } },
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+test.skip("query list GET /portfolio/{userId}/summary: every child carries its {userId} [skipped: the listed items have no property \"userId\"]", () => {});

@@ -60,3 +60,67 @@ query.test("query GET /recommendations/{recommendationId} returns 422 for a malf
   "path": "/recommendations/{recommendationId}",
   "params": { "path": { "recommendationId": { "value": "not-a-uuid" } } },
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+query.listCheck("query list GET /recommendations: ?rating keeps only items whose rating has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listRecommendations",
+    "method": "get",
+    "path": "/recommendations",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "rating", "property": "rating" },
+});
+
+query.listCheck("query list GET /recommendations: ?ticker keeps only items whose ticker has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listRecommendations",
+    "method": "get",
+    "path": "/recommendations",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "ticker", "property": "ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+});
+
+query.listCheck("query list GET /recommendations: ?limit bounds the page (maximum 100)", {
+  "kind": "page-size",
+  "check": "list-page-size",
+  "list": {
+    "operationId": "listRecommendations",
+    "method": "get",
+    "path": "/recommendations",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+query.listCheck("query list GET /recommendations: ?offset pages 1 and 2 make the page of twice the size", {
+  "kind": "paging",
+  "check": "list-paging",
+  "list": {
+    "operationId": "listRecommendations",
+    "method": "get",
+    "path": "/recommendations",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});

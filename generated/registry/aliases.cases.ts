@@ -386,3 +386,24 @@ registry.chain("registry chain /companies/{companyId}/aliases: a deleted record 
   "idField": "id",
   "compare": [{ "name": "alias" }],
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+registry.listCheck("registry list GET /companies/{companyId}/aliases: every child carries its {companyId} in companyId", {
+  "kind": "parent",
+  "check": "list-parent",
+  "list": {
+    "operationId": "listCompanyAliases",
+    "method": "get",
+    "path": "/companies/{companyId}/aliases",
+    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "maxPages": 10,
+  "parent": {
+    "param": "companyId",
+    "property": "companyId",
+    "others": { "path": "/companies", "field": "id" },
+  },
+});

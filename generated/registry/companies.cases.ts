@@ -539,3 +539,83 @@ registry.chain("registry chain /companies: a deleted record is gone", {
     { "name": "isActive" },
   ],
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+registry.listCheck("registry list GET /companies: ?exchange keeps only items whose exchange has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listCompanies",
+    "method": "get",
+    "path": "/companies",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "exchange", "property": "exchange" },
+});
+
+registry.listCheck("registry list GET /companies: ?isActive keeps only items whose isActive has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listCompanies",
+    "method": "get",
+    "path": "/companies",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "isActive", "property": "isActive" },
+});
+
+registry.listCheck("registry list GET /companies: ?sector keeps only items whose sector has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listCompanies",
+    "method": "get",
+    "path": "/companies",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "sector", "property": "sector" },
+});
+
+registry.listCheck("registry list GET /companies: ?limit bounds the page (maximum 100)", {
+  "kind": "page-size",
+  "check": "list-page-size",
+  "list": {
+    "operationId": "listCompanies",
+    "method": "get",
+    "path": "/companies",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+registry.listCheck("registry list GET /companies: ?offset pages 1 and 2 make the page of twice the size", {
+  "kind": "paging",
+  "check": "list-paging",
+  "list": {
+    "operationId": "listCompanies",
+    "method": "get",
+    "path": "/companies",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});

@@ -358,3 +358,24 @@ registry.chain("registry chain /companies/{companyId}/competitors: a deleted rec
   "idField": "id",
   "compare": [{ "name": "competitorId", "format": "uuid" }, { "name": "strength" }],
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+registry.listCheck("registry list GET /companies/{companyId}/competitors: every child carries its {companyId} in companyId", {
+  "kind": "parent",
+  "check": "list-parent",
+  "list": {
+    "operationId": "listCompanyCompetitors",
+    "method": "get",
+    "path": "/companies/{companyId}/competitors",
+    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "maxPages": 10,
+  "parent": {
+    "param": "companyId",
+    "property": "companyId",
+    "others": { "path": "/companies", "field": "id" },
+  },
+});

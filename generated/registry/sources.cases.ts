@@ -402,3 +402,39 @@ registry.chain("registry chain /companies/{companyId}/sources: a deleted record 
   "idField": "id",
   "compare": [{ "name": "kind" }, { "name": "url" }],
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+registry.listCheck("registry list GET /companies/{companyId}/sources: ?kind keeps only items whose kind has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listCompanySources",
+    "method": "get",
+    "path": "/companies/{companyId}/sources",
+    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "maxPages": 10,
+  "filter": { "param": "kind", "property": "kind" },
+});
+
+registry.listCheck("registry list GET /companies/{companyId}/sources: every child carries its {companyId} in companyId", {
+  "kind": "parent",
+  "check": "list-parent",
+  "list": {
+    "operationId": "listCompanySources",
+    "method": "get",
+    "path": "/companies/{companyId}/sources",
+    "params": { "path": { "companyId": { "value": "00000000-0000-4000-a100-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "maxPages": 10,
+  "parent": {
+    "param": "companyId",
+    "property": "companyId",
+    "others": { "path": "/companies", "field": "id" },
+  },
+});

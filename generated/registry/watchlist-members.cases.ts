@@ -121,3 +121,24 @@ registry.test("registry PUT /watchlists/{watchlistId}/members/{companyId} return
     },
   },
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+registry.listCheck("registry list GET /watchlists/{watchlistId}/members: every child carries its {watchlistId} in watchlistId", {
+  "kind": "parent",
+  "check": "list-parent",
+  "list": {
+    "operationId": "listWatchlistMembers",
+    "method": "get",
+    "path": "/watchlists/{watchlistId}/members",
+    "params": { "path": { "watchlistId": { "value": "00000000-0000-4000-a400-000000000001" } } },
+    "expect": "200",
+    "idField": "watchlistId",
+  },
+  "maxPages": 10,
+  "parent": {
+    "param": "watchlistId",
+    "property": "watchlistId",
+    "others": { "path": "/watchlists", "field": "id" },
+  },
+});

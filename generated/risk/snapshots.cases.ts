@@ -62,3 +62,35 @@ risk.test("risk GET /snapshots/{snapshotDate} returns 422 for a malformed path i
   "path": "/snapshots/{snapshotDate}",
   "params": { "path": { "snapshotDate": { "value": "not-a-date" } } },
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+risk.listCheck("risk list GET /snapshots: ?limit bounds the page (maximum 100)", {
+  "kind": "page-size",
+  "check": "list-page-size",
+  "list": {
+    "operationId": "listSnapshots",
+    "method": "get",
+    "path": "/snapshots",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+risk.listCheck("risk list GET /snapshots: ?offset pages 1 and 2 make the page of twice the size", {
+  "kind": "paging",
+  "check": "list-paging",
+  "list": {
+    "operationId": "listSnapshots",
+    "method": "get",
+    "path": "/snapshots",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});

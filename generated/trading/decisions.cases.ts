@@ -46,3 +46,88 @@ trading.test("trading GET /runs/{runId}/decisions returns 422 for an out-of-cont
 });
 
 test.skip("trading GET /runs/{runId}/decisions returns 200 and [] on the empty instance [skipped: a nested list needs a parent record, which the empty instance does not have]", () => {});
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+trading.listCheck("trading list GET /runs/{runId}/decisions: ?action keeps only items whose action has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listRunDecisions",
+    "method": "get",
+    "path": "/runs/{runId}/decisions",
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "action", "property": "action" },
+});
+
+trading.listCheck("trading list GET /runs/{runId}/decisions: ?ticker keeps only items whose ticker has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listRunDecisions",
+    "method": "get",
+    "path": "/runs/{runId}/decisions",
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "ticker", "property": "ticker", "pattern": "^[A-Z][A-Z0-9.]{0,9}$" },
+});
+
+trading.listCheck("trading list GET /runs/{runId}/decisions: ?limit bounds the page (maximum 100)", {
+  "kind": "page-size",
+  "check": "list-page-size",
+  "list": {
+    "operationId": "listRunDecisions",
+    "method": "get",
+    "path": "/runs/{runId}/decisions",
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+trading.listCheck("trading list GET /runs/{runId}/decisions: ?offset pages 1 and 2 make the page of twice the size", {
+  "kind": "paging",
+  "check": "list-paging",
+  "list": {
+    "operationId": "listRunDecisions",
+    "method": "get",
+    "path": "/runs/{runId}/decisions",
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+trading.listCheck("trading list GET /runs/{runId}/decisions: every child carries its {runId} in runId", {
+  "kind": "parent",
+  "check": "list-parent",
+  "list": {
+    "operationId": "listRunDecisions",
+    "method": "get",
+    "path": "/runs/{runId}/decisions",
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "parent": { "param": "runId", "property": "runId", "others": { "path": "/runs", "field": "id" } },
+});

@@ -336,3 +336,35 @@ trading.chain("trading chain /market-prices: PUT is visible in the next read", {
   "idField": "ticker",
   "compare": [{ "name": "ticker" }, { "name": "price" }, { "name": "asOf", "format": "date-time" }],
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+trading.listCheck("trading list GET /market-prices: ?limit bounds the page (maximum 100)", {
+  "kind": "page-size",
+  "check": "list-page-size",
+  "list": {
+    "operationId": "listMarketPrices",
+    "method": "get",
+    "path": "/market-prices",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+trading.listCheck("trading list GET /market-prices: ?offset pages 1 and 2 make the page of twice the size", {
+  "kind": "paging",
+  "check": "list-paging",
+  "list": {
+    "operationId": "listMarketPrices",
+    "method": "get",
+    "path": "/market-prices",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});

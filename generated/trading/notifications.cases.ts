@@ -221,3 +221,67 @@ trading.chain("trading chain /notifications: a created record is listed", {
   "idField": "id",
   "compare": [{ "name": "userId", "format": "uuid" }, { "name": "channel" }, { "name": "message" }],
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+trading.listCheck("trading list GET /notifications: ?status keeps only items whose status has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listNotifications",
+    "method": "get",
+    "path": "/notifications",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "status", "property": "status" },
+});
+
+trading.listCheck("trading list GET /notifications: ?userId keeps only items whose userId has its value", {
+  "kind": "filter",
+  "check": "list-filter",
+  "list": {
+    "operationId": "listNotifications",
+    "method": "get",
+    "path": "/notifications",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "filter": { "param": "userId", "property": "userId" },
+});
+
+trading.listCheck("trading list GET /notifications: ?limit bounds the page (maximum 100)", {
+  "kind": "page-size",
+  "check": "list-page-size",
+  "list": {
+    "operationId": "listNotifications",
+    "method": "get",
+    "path": "/notifications",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+trading.listCheck("trading list GET /notifications: ?offset pages 1 and 2 make the page of twice the size", {
+  "kind": "paging",
+  "check": "list-paging",
+  "list": {
+    "operationId": "listNotifications",
+    "method": "get",
+    "path": "/notifications",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});

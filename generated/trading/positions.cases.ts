@@ -33,3 +33,20 @@ trading.test("trading GET /runs/{runId}/positions returns 422 for a malformed pa
 });
 
 test.skip("trading GET /runs/{runId}/positions returns 200 and [] on the empty instance [skipped: a nested list needs a parent record, which the empty instance does not have]", () => {});
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+trading.listCheck("trading list GET /runs/{runId}/positions: every child carries its {runId} in runId", {
+  "kind": "parent",
+  "check": "list-parent",
+  "list": {
+    "operationId": "listRunPositions",
+    "method": "get",
+    "path": "/runs/{runId}/positions",
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "maxPages": 10,
+  "parent": { "param": "runId", "property": "runId", "others": { "path": "/runs", "field": "id" } },
+});

@@ -200,3 +200,35 @@ trading.chain("trading chain /traders: a created record is listed", {
   "idField": "id",
   "compare": [{ "name": "name" }],
 });
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+trading.listCheck("trading list GET /traders: ?limit bounds the page (maximum 100)", {
+  "kind": "page-size",
+  "check": "list-page-size",
+  "list": {
+    "operationId": "listTraders",
+    "method": "get",
+    "path": "/traders",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+trading.listCheck("trading list GET /traders: ?offset pages 1 and 2 make the page of twice the size", {
+  "kind": "paging",
+  "check": "list-paging",
+  "list": {
+    "operationId": "listTraders",
+    "method": "get",
+    "path": "/traders",
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});

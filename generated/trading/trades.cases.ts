@@ -46,3 +46,54 @@ trading.test("trading GET /runs/{runId}/trades returns 422 for an out-of-contrac
 });
 
 test.skip("trading GET /runs/{runId}/trades returns 200 and [] on the empty instance [skipped: a nested list needs a parent record, which the empty instance does not have]", () => {});
+
+// List checks: what a list's filters, page size, paging and parent mean, judged on the seeded instance's records (harness/runtime/list-checks.ts).
+
+trading.listCheck("trading list GET /runs/{runId}/trades: ?limit bounds the page (maximum 100)", {
+  "kind": "page-size",
+  "check": "list-page-size",
+  "list": {
+    "operationId": "listRunTrades",
+    "method": "get",
+    "path": "/runs/{runId}/trades",
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+trading.listCheck("trading list GET /runs/{runId}/trades: ?offset pages 1 and 2 make the page of twice the size", {
+  "kind": "paging",
+  "check": "list-paging",
+  "list": {
+    "operationId": "listRunTrades",
+    "method": "get",
+    "path": "/runs/{runId}/trades",
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+});
+
+trading.listCheck("trading list GET /runs/{runId}/trades: every child carries its {runId} in runId", {
+  "kind": "parent",
+  "check": "list-parent",
+  "list": {
+    "operationId": "listRunTrades",
+    "method": "get",
+    "path": "/runs/{runId}/trades",
+    "params": { "path": { "runId": { "value": "00000000-0000-4000-b200-000000000001" } } },
+    "expect": "200",
+    "idField": "id",
+  },
+  "pageSize": { "param": "limit", "maximum": 100, "minimum": 1 },
+  "paging": { "kind": "offset", "param": "offset" },
+  "maxPages": 10,
+  "parent": { "param": "runId", "property": "runId", "others": { "path": "/runs", "field": "id" } },
+});

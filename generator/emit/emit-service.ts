@@ -32,9 +32,10 @@ export function emitServiceFiles(plan: ServicePlan): EmittedFile[] {
         specLabel: plan.specLabel,
         group: file.group,
         clientIdentifier: plan.clientIdentifier,
-        hasRunnable: file.tests.some((t) => !t.skipped) || file.chains.some((c) => !c.skipped),
+        hasRunnable: file.tests.some((t) => !t.skipped) || file.chains.some((c) => !c.skipped) || file.lists.some((c) => !c.skipped),
         tests: file.tests.map((t) => ({ name: t.name, skipped: t.skipped ?? '', spec: t.spec ?? null })),
         chains: file.chains.map((c) => ({ name: c.name, skipped: c.skipped ?? '', spec: c.spec ?? null })),
+        lists: file.lists.map((c) => ({ name: c.name, skipped: c.skipped ?? '', spec: c.spec ?? null })),
       }),
     });
   }

@@ -3,6 +3,7 @@ import { HTTP_METHODS } from '../load/validate-document';
 import { isRecord, toPointer } from '../spec-error';
 import { classifyOperation } from './classify-operation';
 import { inferResources } from './infer-resources';
+import { classifyListParameters } from './list-parameters';
 import { buildListShape, buildRecordShape } from './record-shape';
 import { firstExample, resolveNode, resolveRecord } from './resolve-node';
 import type { BodyIr, HttpMethod, LinkIr, OperationIr, ParameterIr, ParameterLocation, ResponseIr, ServiceIr } from './types';
@@ -58,6 +59,10 @@ function buildOperationIr(
   const responses = collectResponses(doc, op);
   const body = collectBody(doc, op);
   const list = buildListShape(doc, responses);
+  const okSchema = responses.find((r) => /^2/.test(r.status))?.schema;
+  // an item path (`/things/{id}`) reads one record, even one with a single array property
+  const onCollection = !/\{[^{}]*\}$/.test(route);
+  const listParameters = list && method === 'get' && onCollection ? classifyListParameters(doc, parameters.query, parameters.path, list, okSchema) : undefined;
   return {
     operationId: typeof op.operationId === 'string' ? op.operationId : '',
     method,
@@ -69,6 +74,7 @@ function buildOperationIr(
     ...(body ? { body } : {}),
     responses,
     ...(list ? { list } : {}),
+    ...(listParameters ? { listParameters } : {}),
     role: 'action',
     documents: {
       notFound: responses.some((r) => r.status === '404'),
@@ -96,6 +102,7 @@ function collectParameters(doc: unknown, item: Record<string, unknown>, op: Reco
         schema,
         resolved: resolveRecord(doc, schema),
         ...(example ? { example } : {}),
+        ...(typeof p['x-filter-of'] === 'string' ? { filterOf: p['x-filter-of'] } : {}),
       });
     }
   }

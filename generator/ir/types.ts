@@ -22,6 +22,8 @@ export interface ParameterIr {
   resolved: Record<string, unknown>;
   /** First example from the parameter (`example`, then `examples`), if any. */
   example?: { value: unknown };
+  /** `x-filter-of: <property>`: the listed items' property this parameter filters by (a path parameter: holds). */
+  filterOf?: string;
 }
 
 export interface BodyIr {
@@ -103,6 +105,33 @@ export interface ListShapeIr {
   record?: RecordShapeIr;
 }
 
+/** A query parameter that filters a list: the listed items' property that must equal its value. */
+export interface ListFilterIr {
+  param: string;
+  property: string;
+  /** `name`: the parameter's name and type match the property's; `x-filter-of`: the spec says so; `config`: the config does. */
+  by: 'name' | 'x-filter-of' | 'config';
+  /** The parameter's `pattern`: a value it is sent must match it (`^(IS|IS_ANY_OF):` is an operator syntax, not the property's plain value). */
+  pattern?: string;
+}
+
+/** How a list pages: by an offset, a page number (the first is `first`), or a cursor the response hands out. */
+export type ListPagingIr =
+  | { kind: 'offset'; param: string }
+  | { kind: 'page'; param: string; first: number }
+  | { kind: 'cursor'; param: string; cursorField: string };
+
+/** What a list's parameters mean (generator/ir/list-parameters.ts). */
+export interface ListParametersIr {
+  filters: ListFilterIr[];
+  pageSize?: { param: string; maximum?: number; minimum?: number };
+  paging?: ListPagingIr;
+  /** Each path parameter of a nested list: the child property that carries it, or why none does. */
+  parents: ({ param: string; property: string } | { param: string; reason: string })[];
+  /** Query parameters that are none of these, and why. */
+  others: { param: string; reason: string }[];
+}
+
 export interface OperationIr {
   operationId: string;
   /** Set when the document had no operationId, or a duplicate: the name is then derived. */
@@ -119,6 +148,8 @@ export interface OperationIr {
   responses: ResponseIr[];
   /** The first 2xx body as a list, plain or wrapped; absent when it is neither. */
   list?: ListShapeIr;
+  /** A GET whose 2xx body is a list: what its query and path parameters mean. */
+  listParameters?: ListParametersIr;
   role: OperationRole;
   /** The last path parameter: the id of the record an item operation acts on. */
   itemIdParam?: string;

@@ -13,6 +13,17 @@ export interface OperationExpectation {
   status: Partial<Record<ExpectedKind, { status: string } & ExpectationOrigin>>;
   /** Response fields the chains leave out of their comparisons, each with the entry that says so. */
   ignore?: { pointer: string; by: string }[];
+  /** List query parameters the config reads otherwise than their names say: not a filter, or a filter of another property. */
+  filters?: Record<string, ListParameterOverride>;
+}
+
+/** `"filters": { "q": "search" }`: q is not a filter; `{ "status": { "of": "state" } }`: it filters `state`. */
+export interface ListParameterOverride {
+  /** Set: a filter of this property. Absent: not a filter; `meaning` says what it is. */
+  of?: string;
+  meaning?: string;
+  by: string;
+  reason: string;
 }
 
 /** A service's `expect` entries and where they sit (`harness.config.json services[0].expect`). */
@@ -46,6 +57,13 @@ export function expectationFor(config: ConfigExpectations | undefined, op: Opera
     if (entry.ignore !== undefined) {
       const by = describeOrigin({ by: field('ignore'), ...reason });
       out.ignore = [...(out.ignore ?? []).filter((i) => !entry.ignore!.includes(i.pointer)), ...entry.ignore.map((pointer) => ({ pointer, by }))];
+    }
+    if (entry.filters !== undefined) {
+      out.filters = { ...(out.filters ?? {}) };
+      for (const [param, value] of Object.entries(entry.filters)) {
+        const meaning = typeof value === 'string' ? { meaning: value } : { of: value.of };
+        Object.defineProperty(out.filters, param, { value: { ...meaning, by: `${field('filters')}[${JSON.stringify(param)}]`, reason: entry.reason ?? 'no reason given' }, enumerable: true, writable: true, configurable: true });
+      }
     }
     for (const kind of KINDS) {
       const status = entry[kind];

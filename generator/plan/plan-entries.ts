@@ -21,7 +21,7 @@ export function planEntries(service: string, caseFiles: readonly TestFilePlan[])
   const runs: TestFilePlan[][] = [];
   let size = 0;
   for (const file of caseFiles) {
-    const cases = file.tests.length + file.chains.length;
+    const cases = file.tests.length + file.chains.length + file.lists.length;
     const last = runs.at(-1);
     if (last && size + cases <= CASES_PER_TEST_FILE) {
       last.push(file);

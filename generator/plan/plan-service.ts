@@ -7,7 +7,9 @@ import { isRecord } from '../spec-error';
 import { expectationFor, unmatchedExpectations, type ConfigExpectations, type ExpectationOrigin } from './expectations';
 import { planOperationCases, type PlannedCase, type PlanOptions } from './plan-cases';
 import { planResourceChains, type PlannedChain } from './plan-chains';
+import { planListChecks, type ListParameterOverrideEntry, type PlannedListCheck } from './plan-list-checks';
 import { discoverKey, discoverSourcesOf, type DiscoverSpec } from '../../harness/runtime/discover';
+import type { BaselineCase } from '../../harness/runtime/case-types';
 
 export interface ManifestCase {
   kind: PlannedCase['kind'];
@@ -49,6 +51,16 @@ export interface ManifestChain {
   ignored?: { pointer: string; by: string }[];
 }
 
+/** A generated list check (issue 16): which list, which parameter, and why it was not generated. */
+export interface ManifestListCheck {
+  name: string;
+  kind: PlannedListCheck['kind'];
+  check: PlannedListCheck['check'];
+  operationId: string;
+  param: string;
+  skipped?: string;
+}
+
 /** `generated/<svc>/manifest.json`, the brief's contract 5: the denominator of coverage. */
 export interface Manifest {
   service: string;
@@ -56,6 +68,10 @@ export interface Manifest {
   /** Absent when the spec has no resource with a create. */
   resources?: ManifestResource[];
   chains?: ManifestChain[];
+  /** Absent when the spec has no list with a filter, page size, paging or parent. */
+  lists?: ManifestListCheck[];
+  /** List parameters the config reads otherwise than the spec's names say, each with its reason. */
+  listOverrides?: ListParameterOverrideEntry[];
 }
 
 export interface TestFilePlan {
@@ -64,6 +80,7 @@ export interface TestFilePlan {
   group: string;
   tests: PlannedCase[];
   chains: PlannedChain[];
+  lists: PlannedListCheck[];
 }
 
 export interface SchemaExport {
@@ -123,7 +140,17 @@ export function planService(ir: ServiceIr, options: ServicePlanOptions): Service
     const group = groupOf(resource.create);
     chainGroups.set(group, [...(chainGroups.get(group) ?? []), ...planned]);
   }
-  const testFiles = [...groups.keys()].sort(compareText).map((group) => ({ group, fileName: `${group}.cases.ts`, tests: groups.get(group)!, chains: chainGroups.get(group) ?? [] }));
+  const lists = ir.operations.map((op) => planListChecks(ir, op, options, expectationFor(options.expectations, op)));
+  const listGroups = new Map<string, PlannedListCheck[]>();
+  for (const [i, planned] of lists.entries()) {
+    const group = groupOf(ir.operations[i]!);
+    listGroups.set(group, [...(listGroups.get(group) ?? []), ...planned.checks]);
+    warnings.push(...planned.warnings);
+    for (const c of planned.checks) if (c.skipped) warnings.push(`list check ${c.operationId} ${c.kind} ${c.param} skipped: ${c.skipped}`);
+  }
+  const testFiles = [...groups.keys()].sort(compareText).map((group) => ({ group, fileName: `${group}.cases.ts`, tests: groups.get(group)!, chains: chainGroups.get(group) ?? [], lists: listGroups.get(group) ?? [] }));
+  const listChecks = lists.flatMap((l) => l.checks);
+  const listOverrides = lists.flatMap((l) => l.overrides);
   for (const { chains: planned } of chains) for (const c of planned) if (c.skipped) warnings.push(`chain ${c.resource} ${c.kind} skipped: ${c.skipped}`);
   const taken = new Set<string>(MODULE_NAMES);
   const clientIdentifier = allocate(toIdentifier(ir.name, 'camel'), taken);
@@ -154,8 +181,10 @@ export function planService(ir: ServiceIr, options: ServicePlanOptions): Service
         cases: cases.map((c) => ({ kind: c.kind, status: c.status, name: c.name, ...(c.skipped ? { skipped: c.skipped } : {}), ...(c.override ? { override: c.override } : {}) })),
       })),
       ...(chains.length > 0 ? manifestChains(chains) : {}),
+      ...(listChecks.length > 0 ? { lists: listChecks.map((c) => ({ name: c.name, kind: c.kind, check: c.check, operationId: c.operationId, param: c.param, ...(c.skipped ? { skipped: c.skipped } : {}) })) } : {}),
+      ...(listOverrides.length > 0 ? { listOverrides } : {}),
     },
-    contract: { ...buildContract(ir), discover: discoverSources(operations.flatMap(({ cases }) => cases)) },
+    contract: { ...buildContract(ir), discover: discoverSources([...operations.flatMap(({ cases }) => cases.flatMap((c) => (c.spec ? [c.spec] : []))), ...listChecks.flatMap((c) => (c.spec ? [{ ...c.spec.list, kind: 'ok' as const, phase: 'seeded' as const }] : []))]) },
     warnings,
   };
 }
@@ -222,8 +251,8 @@ function buildContract(ir: ServiceIr): Record<string, unknown> {
 }
 
 /** Every list the cases discover a value from, once, sorted: the suites' global setup resolves them before any test loads. */
-function discoverSources(cases: readonly PlannedCase[]): DiscoverSpec[] {
+function discoverSources(cases: readonly BaselineCase[]): DiscoverSpec[] {
   const byKey = new Map<string, DiscoverSpec>();
-  for (const c of cases) if (c.spec) for (const { spec } of discoverSourcesOf(c.spec)) byKey.set(discoverKey(spec), spec);
+  for (const c of cases) for (const { spec } of discoverSourcesOf(c)) byKey.set(discoverKey(spec), spec);
   return [...byKey.keys()].sort(compareText).map((k) => byKey.get(k)!);
 }

@@ -1,7 +1,7 @@
 import { CASES_PER_TEST_FILE, planEntries } from '../plan/plan-entries';
 import type { TestFilePlan } from '../plan/plan-service';
 
-const caseModule = (group: string, cases: number): TestFilePlan => ({ group, fileName: `${group}.cases.ts`, tests: Array.from({ length: cases }, () => ({}) as TestFilePlan['tests'][number]), chains: [] });
+const caseModule = (group: string, cases: number): TestFilePlan => ({ group, fileName: `${group}.cases.ts`, tests: Array.from({ length: cases }, () => ({}) as TestFilePlan['tests'][number]), chains: [], lists: [] });
 
 test('a service whose cases fit one file gets one entry named after it, importing every module in order', () => {
   expect(planEntries('trading', [caseModule('orders', 10), caseModule('runs', 20)])).toEqual([{ fileName: 'trading.test.ts', modules: ['./orders.cases', './runs.cases'] }]);

@@ -1,5 +1,6 @@
 import { describeOrigin } from '../config-types';
 import { buildChains } from './build-chains';
+import { buildLists } from './build-lists';
 import type { CoverageOperation, CoverageReport, CoverageStatus, CoverageTotals, Manifest, RecordedCall, RecordedSkip } from './report-types';
 
 /**
@@ -101,7 +102,8 @@ export function buildCoverage(manifests: readonly Manifest[], calls: readonly Re
   }
   const operations = manifests.flatMap((m) => m.operations.map((op) => buildOperation(m.service, op, tallies.get(op) ?? new Map(), runtimeSkips)));
   const chains = buildChains(manifests, calls, skips);
-  return { report: { version: 1, operations, ...(chains ? { chains } : {}) }, unmatchedCalls };
+  const lists = buildLists(manifests, calls, skips);
+  return { report: { version: 1, operations, ...(chains ? { chains } : {}), ...(lists ? { lists } : {}) }, unmatchedCalls };
 }
 
 export function summarizeCoverage(operations: readonly CoverageOperation[]): CoverageTotals {

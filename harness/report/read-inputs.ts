@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Manifest, ManifestCase, ManifestChain, ManifestOperation, RecordedCall, RecordedSkip } from './report-types';
+import type { ListOverride, Manifest, ManifestCase, ManifestChain, ManifestListCheck, ManifestOperation, RecordedCall, RecordedSkip } from './report-types';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -110,7 +110,31 @@ export function parseManifest(text: string, file: string): Manifest {
   });
   const resources = Array.isArray(raw.resources) ? raw.resources.filter(isRecord).map((r) => ({ collection: String(r.collection ?? '') })) : undefined;
   const chains = Array.isArray(raw.chains) ? raw.chains.filter(isRecord).map(parseChain) : undefined;
-  return { service: raw.service, operations, ...(resources ? { resources } : {}), ...(chains ? { chains } : {}) };
+  const lists = Array.isArray(raw.lists) ? raw.lists.filter(isRecord).map(parseListCheck) : undefined;
+  const listOverrides = Array.isArray(raw.listOverrides) ? raw.listOverrides.filter(isRecord).map(parseListOverride) : undefined;
+  return { service: raw.service, operations, ...(resources ? { resources } : {}), ...(chains ? { chains } : {}), ...(lists ? { lists } : {}), ...(listOverrides ? { listOverrides } : {}) };
+}
+
+function parseListCheck(c: Record<string, unknown>): ManifestListCheck {
+  return {
+    name: String(c.name ?? ''),
+    kind: String(c.kind ?? ''),
+    check: String(c.check ?? ''),
+    operationId: String(c.operationId ?? ''),
+    param: String(c.param ?? ''),
+    ...(typeof c.skipped === 'string' ? { skipped: c.skipped } : {}),
+  };
+}
+
+function parseListOverride(o: Record<string, unknown>): ListOverride {
+  return {
+    operationId: String(o.operationId ?? ''),
+    param: String(o.param ?? ''),
+    ...(typeof o.of === 'string' ? { of: o.of } : {}),
+    ...(typeof o.meaning === 'string' ? { meaning: o.meaning } : {}),
+    by: String(o.by ?? ''),
+    reason: String(o.reason ?? ''),
+  };
 }
 
 function parseChain(c: Record<string, unknown>): ManifestChain {

@@ -1,5 +1,6 @@
 import { compareStatuses, groupByService, summarizeCoverage } from './build-coverage';
 import { renderChainsHtml } from './render-chains';
+import { renderListsHtml } from './render-lists';
 import type { CoverageOperation, CoverageReport, CoverageStatus } from './report-types';
 
 /**
@@ -79,6 +80,7 @@ export function renderCoverageHtml(report: CoverageReport): string {
   const t = summarizeCoverage(report.operations);
   const groups = groupByService(report.operations);
   const chains = renderChainsHtml(report.chains, escapeHtml);
+  const lists = renderListsHtml(report.lists, escapeHtml);
   const options = [...groups.keys()].map((s) => `<option value="${escapeHtml(s)}">${escapeHtml(s)}</option>`).join('');
   return `<!doctype html>
 <html lang="en">
@@ -97,7 +99,7 @@ export function renderCoverageHtml(report: CoverageReport): string {
 <label>Service <select id="svc"><option value="">all</option>${options}</select></label>
 <label><input id="untested" type="checkbox"> untested only</label>
 </div>
-${[...groups].map(([name, ops]) => renderServiceSection(name, ops)).join('\n')}${chains ? `\n${chains}` : ''}
+${[...groups].map(([name, ops]) => renderServiceSection(name, ops)).join('\n')}${chains ? `\n${chains}` : ''}${lists ? `\n${lists}` : ''}
 <script>${SCRIPT}</script>
 </body>
 </html>

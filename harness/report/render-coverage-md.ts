@@ -1,5 +1,6 @@
 import { groupByService, summarizeCoverage } from './build-coverage';
 import { renderChainsMd } from './render-chains';
+import { renderListsMd } from './render-lists';
 import type { CoverageOperation, CoverageReport } from './report-types';
 
 /**
@@ -127,6 +128,7 @@ function renderWith(report: CoverageReport, options: RenderOptions): string {
   }
   for (const [name, ops] of groups) lines.push(...renderService(name, ops, options));
   lines.push(...renderChainsMd(report.chains, escapeMdText, formatMdCode));
+  lines.push(...renderListsMd(report.lists, escapeMdText, formatMdCode));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

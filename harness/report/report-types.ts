@@ -33,12 +33,35 @@ export interface ManifestChain {
   ignored?: { pointer: string; by: string }[];
 }
 
+/** A generated list check (issue 16), as the manifest lists it. */
+export interface ManifestListCheck {
+  name: string;
+  kind: string;
+  check: string;
+  operationId: string;
+  param: string;
+  skipped?: string;
+}
+
+/** A list parameter the config reads otherwise than its name says, and why. */
+export interface ListOverride {
+  operationId: string;
+  param: string;
+  /** A filter of this property; absent: not a filter (`meaning` says what it is). */
+  of?: string;
+  meaning?: string;
+  by: string;
+  reason: string;
+}
+
 export interface Manifest {
   service: string;
   operations: ManifestOperation[];
   /** Collections with a create the chains were planned for. */
   resources?: { collection: string }[];
   chains?: ManifestChain[];
+  lists?: ManifestListCheck[];
+  listOverrides?: ListOverride[];
 }
 
 /** Contract 6: `reports/coverage.json`. */
@@ -80,11 +103,31 @@ export interface ServiceChains {
   chains: ChainEntry[];
 }
 
+/** One generated list check in the report: run, skipped (with why), or not run. */
+export interface ListCheckEntry {
+  name: string;
+  kind: string;
+  check: string;
+  operationId: string;
+  param: string;
+  state: 'run' | 'skipped' | 'not-run';
+  reason?: string;
+}
+
+export interface ServiceLists {
+  service: string;
+  checks: ListCheckEntry[];
+  /** The config's word on list parameters, each with its reason. */
+  overrides: ListOverride[];
+}
+
 export interface CoverageReport {
   version: 1;
   operations: CoverageOperation[];
   /** Per service with resources: the generated chains and what became of them (absent: none generated). */
   chains?: ServiceChains[];
+  /** Per service with list checks: what became of each, and the config's overrides (absent: none generated). */
+  lists?: ServiceLists[];
 }
 
 export interface CoverageTotals {

@@ -10,6 +10,8 @@ import { unavailableReason } from './discover';
 import { createdIds, createRecorder, currentTest, recordSkip } from './record-calls';
 import { runCase, type CaseRuntime, type RawRequest } from './run-case';
 import { runChain, type ChainOutcome } from './run-chain';
+import type { ListCheckSpec } from './list-check-types';
+import { runListCheck, type ListOutcome } from './run-list-check';
 
 export interface ServiceDefinition {
   service: string;
@@ -43,6 +45,10 @@ export interface ServiceHandle<Paths extends {}> {
    * which count it skipped, never passed.
    */
   chain(name: string, c: ChainSpec): void;
+  /** Run one generated list check: a filter, the page size, the paging or the parent of a list, judged on what it answers. */
+  runListCheck(c: ListCheckSpec): Promise<ListOutcome>;
+  /** Declare one generated list check as a Jest test; one the list cannot show (too few records) is recorded skipped, like a chain. */
+  listCheck(name: string, c: ListCheckSpec): void;
   readonly contract: LoadedContract;
 }
 
@@ -106,6 +112,17 @@ export function defineService<Paths extends {}>(def: ServiceDefinition): Service
       return createdIds(def.service, resolveCallsDir(cfg), resolveEndpoints({ ...cfg, services: [svc] })[svc.name]!.baseUrl);
     },
   });
+  /** A test whose run may find it cannot run (its setup made no record, its list too few): the reports read the recorded skip. */
+  const declareRecorded = (name: string, run: () => Promise<{ ran: true } | { ran: false; reason: string }>, what: string) => {
+    test(name, async () => {
+      const outcome = await run();
+      if (outcome.ran) return;
+      const { cfg } = serviceConfig(def.service);
+      recordSkip(resolveCallsDir(cfg), { service: def.service, testFile: currentTest().testFile, testName: name, reason: outcome.reason });
+      // Jest has no skip from inside a running test: the reports read the recorded skip
+      process.stderr.write(`[harness] ${what} skipped at run time: ${name}: ${outcome.reason}\n`);
+    });
+  };
   const handle: ServiceHandle<Paths> = {
     name: def.service,
     get seeded() {
@@ -128,14 +145,18 @@ export function defineService<Paths extends {}>(def: ServiceDefinition): Service
       return runChain(caseRuntime(), c);
     },
     chain(name, c) {
-      test(name, async () => {
-        const outcome = await handle.runChain(c);
-        if (outcome.ran) return;
-        const { cfg } = serviceConfig(def.service);
-        recordSkip(resolveCallsDir(cfg), { service: def.service, testFile: currentTest().testFile, testName: name, reason: outcome.reason });
-        // Jest has no skip from inside a running test: the reports read the recorded skip
-        process.stderr.write(`[harness] chain skipped at run time: ${name}: ${outcome.reason}\n`);
-      });
+      declareRecorded(name, () => handle.runChain(c), 'chain');
+    },
+    async runListCheck(c) {
+      return runListCheck(caseRuntime(), c);
+    },
+    listCheck(name, c) {
+      // a parent discovered from the seed that the global setup did not find: skipped, with why
+      const reason = unavailableReason(def.service, { ...c.list, kind: 'ok', phase: 'seeded' });
+      if (reason === undefined) return declareRecorded(name, () => handle.runListCheck(c), 'list check');
+      const { cfg } = serviceConfig(def.service);
+      recordSkip(resolveCallsDir(cfg), { service: def.service, testFile: currentTest().testFile, testName: name, reason });
+      test.skip(name, () => undefined);
     },
     test(name, c) {
       const reason = unavailableReason(def.service, c);

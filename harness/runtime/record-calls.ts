@@ -73,16 +73,14 @@ export function currentTest(): { testFile: string; testName: string } {
  * O_APPEND writes of one line each are never interleaved within the file.
  */
 const openFiles = new Map<string, number>();
-const jestAfterAll = (globalThis as { afterAll?: (fn: () => void) => void }).afterAll;
-if (typeof jestAfterAll === 'function') {
-  try {
-    jestAfterAll(() => {
-      for (const fd of openFiles.values()) closeSync(fd);
-      openFiles.clear();
-    });
-  } catch {
-    // loaded from inside a running test: hooks cannot be added there, the worker's exit closes it
-  }
+const jestGlobals = globalThis as { afterAll?: (fn: () => void) => void; expect?: { getState?: () => { currentTestName?: string } } };
+// Not when this module is first loaded by a running test (an import inside a test): Jest refuses
+// hooks there, and fails that test; the worker's exit closes the descriptor then.
+if (typeof jestGlobals.afterAll === 'function' && jestGlobals.expect?.getState?.().currentTestName === undefined) {
+  jestGlobals.afterAll(() => {
+    for (const fd of openFiles.values()) closeSync(fd);
+    openFiles.clear();
+  });
 }
 
 function appendLine(dir: string, file: string, line: string): void {

@@ -101,7 +101,7 @@ export function parse(text: string): unknown {
   }
 }
 
-async function resolveValue(rt: CaseRuntime, source: ValueSource, ctx: Context, what: string): Promise<unknown> {
+export async function resolveValue(rt: CaseRuntime, source: ValueSource, ctx: Context, what: string): Promise<unknown> {
   if ('value' in source) return source.value;
   if ('created' in source) {
     const created = ctx.created as Record<string, unknown> | undefined;
