@@ -81,7 +81,7 @@ export const STATEFUL_BUGS: Bug[] = [
     handlers: { updateCompany: (real) => (req, ctx) => settle(real, { ...req, body: { isActive: false, ...record(req.body) } }, ctx) },
   },
   {
-    id: 'nested-list-leak',
+    id: 'nested-child-leak',
     service: 'registry',
     operationId: 'listCompanyAliases',
     category: 'a nested child listed under another parent',
