@@ -56,7 +56,7 @@ const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'zoo-chains', 'gen', 'targe
 type Section = (typeof SECTIONS)[number];
 /**
  * Sections a plain `npm run bench` leaves out, to stay within its 15 minutes (README, "Budget"):
- * zoo-chains (242 s with every peer at load 5-10, README "Budget") runs with `--only` or `--exhaustive`.
+ * zoo-chains (about 4 minutes with every peer, README "Budget") runs with `--only` or `--exhaustive`.
  */
 const OPT_IN: Section[] = ['zoo-chains'];
 
