@@ -43,6 +43,7 @@ const config: Config = {
         '<rootDir>/infra/**/*.test.ts',
         '<rootDir>/seed/**/*.test.ts',
         '<rootDir>/services/**/*.test.ts',
+        '<rootDir>/bench/**/*.test.ts',
       ],
       testPathIgnorePatterns: ['/node_modules/', '/fixtures/'],
       globalSetup: '<rootDir>/services/testing/global-setup.ts',

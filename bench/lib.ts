@@ -142,6 +142,8 @@ export interface SuiteRun {
   /** HTTP exchanges the suites sent (recorded calls, contract 4) and the sum of their durations. */
   requests: number;
   httpMs: number;
+  /** "file :: test title" of every test that recorded a skip (a chain whose setup made no record passes in Jest). */
+  recordedSkips?: string[];
 }
 
 /**
@@ -149,7 +151,7 @@ export interface SuiteRun {
  * stage (same project, roots and environment contract), without touching reports/ (calls and
  * Jest's JSON go to a scratch folder, reporters limited to the summary).
  */
-export async function runOurSuites(sb: RunningSandbox, label: string, dirs: string[] = ['generated', 'tests']): Promise<SuiteRun> {
+export async function runOurSuites(sb: RunningSandbox, label: string, dirs: string[] = ['generated', 'tests'], opts: { testNamePattern?: string } = {}): Promise<SuiteRun> {
   const out = join(SCRATCH, `jest-${label}.json`);
   rmSync(out, { force: true });
   const callsDir = join(SCRATCH, `calls-${label}`);
@@ -166,6 +168,7 @@ export async function runOurSuites(sb: RunningSandbox, label: string, dirs: stri
     ...present.flatMap((d) => ['--roots', d]),
     ...present.flatMap((d) => ['--testMatch', `${d}/**/*.test.ts`]),
     '--selectProjects', 'suites', '--reporters', 'summary', '--json', '--outputFile', out,
+    ...(opts.testNamePattern ? ['--testNamePattern', opts.testNamePattern] : []),
   ];
   const res = await runTimed(argv, { env, timeoutMs: 300_000 });
   if (!existsSync(out)) throw new Error(`jest wrote no results (exit ${res.code}): ${res.stderr.slice(-2000)}`);
@@ -190,7 +193,16 @@ export async function runOurSuites(sb: RunningSandbox, label: string, dirs: stri
   }
   let requests = 0;
   let httpMs = 0;
+  const recordedSkips: string[] = [];
   if (existsSync(callsDir)) {
+    for (const f of readdirSync(callsDir).filter((n) => n.startsWith('skips-') && n.endsWith('.jsonl'))) {
+      for (const line of readFileSync(join(callsDir, f), 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const skip = JSON.parse(line) as { testFile?: string; testName?: string };
+        const file = skip.testFile?.startsWith(REPO) ? skip.testFile.slice(REPO.length + 1) : (skip.testFile ?? '?');
+        recordedSkips.push(`${file} :: ${skip.testName ?? '?'}`);
+      }
+    }
     for (const f of readdirSync(callsDir).filter((n) => n.startsWith('calls-') && n.endsWith('.jsonl'))) {
       for (const line of readFileSync(join(callsDir, f), 'utf8').split('\n')) {
         if (!line.trim()) continue;
@@ -202,6 +214,7 @@ export async function runOurSuites(sb: RunningSandbox, label: string, dirs: stri
   return {
     requests,
     httpMs,
+    recordedSkips: recordedSkips.sort(),
     wallMs: res.wallMs,
     total: json.numTotalTests,
     failed: json.numFailedTests,

@@ -7,6 +7,8 @@
  * - testrun: our suites vs Step CI, Portman+Newman, Dredd and Specmatic against one sandbox
  *            (databases reset between tools): wall time, tests, failures.
  * - zoo:     fault detection over the bug zoo (bench/zoo.ts), false positives on the correct platform.
+ * - zoo-chains: the stateful bug zoo (bench/zoo-chains.ts): per variant the generated baselines
+ *            alone and the generated chains alone, and the peers.
  * - gate:    our gate's wall time by stage and the per-request breakdown vs a plain fetch
  *            (bench/gate-bench.ts, the harness helper's, run as a child).
  * - floor:   the requests our suites send, captured by a recording proxy and replayed by a plain
@@ -25,6 +27,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { BUGS } from './bug-zoo/bugs';
+import { STATEFUL_BUGS } from './bug-zoo/stateful-bugs';
 import { generationMarkdown, runGeneration, runScale, scaleMarkdown, GEN_TOOLS, type GenTool } from './generation';
 import { floorMarkdown, runFloor } from './floor';
 import { speedTargetsMarkdown, type SpeedInputs } from './speed-targets';
@@ -33,6 +36,7 @@ import { generateTargetsMarkdown, runGenerateTargets } from './generate-bench';
 import { BENCH, elapsed, loadNote, log, mdTable, median, REPO, RESULTS, resetDatabases, runOurSuites, stat, writeResult } from './lib';
 import { installPeers, PEER_NOTES, runPeer, SERVICES, TEST_PEERS, type PeerId, type PeerRun } from './peers';
 import { runZoo, withSandbox, zooMarkdown, type VariantResult, type ZooOptions } from './zoo';
+import { runZooChains, zooChainsMarkdown, type ZooChainsOptions } from './zoo-chains';
 
 /** Specmatic takes about a minute per service here: measured in fewer rounds (--slow-runs) to keep the full run under 15 minutes. */
 const SLOW_PEERS: PeerId[] = ['specmatic'];
@@ -48,8 +52,13 @@ const DEFAULT_ZOO_PEERS: PeerId[] = ['stepci', 'dredd'];
 const DEFAULT_SUBSET_PEERS: PeerId[] = ['portman-newman', 'specmatic'];
 const DEFAULT_SUBSET_BUGS = ['validation-bypassed', '200-instead-of-201', 'missing-required-field', 'wrong-content-type']; // one per service: registry, risk, trading, query
 
-const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'gen', 'targets', 'scale', 'profile'] as const;
+const SECTIONS = ['gate', 'floor', 'testrun', 'zoo', 'zoo-chains', 'gen', 'targets', 'scale', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
+/**
+ * Sections a plain `npm run bench` leaves out, to stay within its 15 minutes (README, "Budget"):
+ * zoo-chains (about 4 minutes with every peer, README "Budget") runs with `--only` or `--exhaustive`.
+ */
+const OPT_IN: Section[] = ['zoo-chains'];
 
 interface Options {
   quick?: boolean;
@@ -60,6 +69,8 @@ interface Options {
   profileBefore?: string;
   runs?: string;
   bugs?: string;
+  chainBugs?: string;
+  chainPeers?: string;
   zooPeers?: string;
   peers?: string;
   slowRuns?: string;
@@ -243,7 +254,7 @@ async function main(): Promise<void> {
     .option('--quick', 'smoke run: one run each, three bugs, no large spec')
     .option('--exhaustive', 'everything: 3 runs of each (scale and the large spec too), Specmatic in every test-run round, 5 floor loops, every peer against every bug (about 23 minutes idle, by estimate)')
     .option('--profile-before <dir>', 'profile: also profile this checkout of the repository (e.g. a worktree of the commit before a change), first')
-    .option('--only <sections>', `comma-separated: ${SECTIONS.join(',')}`)
+    .option('--only <sections>', `comma-separated: ${SECTIONS.join(',')} (default all but ${OPT_IN.join(', ')}; --exhaustive: all)`)
     .option('--runs <n>', 'runs per measurement: gate, test-run rounds, generation on the small spec (default 2, quick 1, exhaustive 3)')
     .option('--bugs <ids>', 'bug ids for the zoo (default all, quick 3)')
     .option('--peers <ids>', `peers for the test run (default ${TEST_PEERS.join(',')})`)
@@ -256,18 +267,20 @@ async function main(): Promise<void> {
     .option('--suffix <s>', 'write results/<name>-<s>.md and leave README.md alone (a side run)')
     .option('--sandbox-per-bug', 'zoo: a whole sandbox per variant (default: one sandbox, only the bug\'s service restarted with BUG set)')
     .option('--no-concurrent-peers', 'zoo: run the peers after our suites on each variant, not beside them on their own instance')
+    .option('--chain-bugs <ids>', `stateful variants for zoo-chains (default all ${STATEFUL_BUGS.length}, quick 3)`)
+    .option('--chain-peers <ids>', 'peers run against each stateful variant (default stepci,dredd; quick: none; exhaustive: all)')
     .option('--zoo-peers <ids>', `peers run against every bug variant (default ${DEFAULT_ZOO_PEERS.join(',')}; quick: dredd; exhaustive: all)`)
     .option('--subset-peers <ids>', `peers run against the --subset-bugs only (default ${DEFAULT_SUBSET_PEERS.join(',')}; quick and exhaustive: none)`)
     .option('--subset-bugs <ids>', `the variants the --subset-peers run against (default ${DEFAULT_SUBSET_BUGS.join(',')})`)
     .parse(process.argv)
     .opts<Options>();
   if (opts.refreshReadme) {
-    refreshReadme(['gate', 'floor', 'test-run', 'bug-zoo', 'bug-zoo-specmatic', 'generation', 'generate-targets', 'scale']);
+    refreshReadme(['gate', 'floor', 'test-run', 'bug-zoo', 'bug-zoo-specmatic', 'bug-zoo-chains', 'generation', 'generate-targets', 'scale']);
     return;
   }
   const quick = opts.quick === true;
-  const only = new Set<Section>((opts.only?.split(',') ?? SECTIONS) as Section[]);
   const exhaustive = opts.exhaustive === true && !quick;
+  const only = new Set<Section>((opts.only?.split(',') ?? SECTIONS.filter((s) => exhaustive || !OPT_IN.includes(s))) as Section[]);
   const runs = Number(opts.runs ?? (quick ? 1 : exhaustive ? 3 : 2));
   const started = new Date();
   START_LOAD = loadNote();
@@ -275,7 +288,7 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   log(`[bench] ${quick ? 'quick' : exhaustive ? 'exhaustive' : 'full'} run of ${[...only].join(', ')}; ${loadNote()}`);
 
-  const needPeers = only.has('testrun') || only.has('zoo') || only.has('gen');
+  const needPeers = only.has('testrun') || only.has('zoo') || only.has('zoo-chains') || only.has('gen');
   const peerStatus = needPeers ? installPeers() : {};
   const unavailable = Object.entries(peerStatus).filter(([, why]) => why);
   for (const [pkg, why] of unavailable) log(`[bench] ${pkg}: ${why}`);
@@ -288,7 +301,7 @@ async function main(): Promise<void> {
   const subsetPeers = ((opts.subsetPeers?.split(',') ?? (quick || exhaustive ? [] : DEFAULT_SUBSET_PEERS)) as PeerId[]).filter((p) => p && available(p) && !zooPeers.includes(p));
   const subsetBugs = opts.subsetBugs?.split(',') ?? DEFAULT_SUBSET_BUGS;
   const timings: Record<string, number> = {};
-  const order = (['testrun', 'zoo', 'gate', 'floor', 'profile', 'gen', 'targets', 'scale'] as const).filter((s) => only.has(s)); // the order they run in
+  const order = (['testrun', 'zoo', 'zoo-chains', 'gate', 'floor', 'profile', 'gen', 'targets', 'scale'] as const).filter((s) => only.has(s)); // the order they run in
   const time = async <T>(name: Section, fn: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
     log(`[bench] section ${order.indexOf(name) + 1}/${order.length}: ${name} ...`);
@@ -325,6 +338,20 @@ async function main(): Promise<void> {
     zooOpts.onProgress = (partial) => writeResult(`bug-zoo${opts.suffix ? `-${opts.suffix}` : ''}`, header('Fault detection: the bug zoo', started) + zooMarkdown(partial, zooOpts), partial);
     const res = await time('zoo', () => runZoo(zooOpts));
     result('bug-zoo', header('Fault detection: the bug zoo', started) + zooMarkdown(res, zooOpts), res);
+  }
+  if (only.has('zoo-chains')) {
+    const ids = opts.chainBugs?.split(',') ?? (quick ? ['delete-not-effective', 'list-never-shows-new', 'update-not-persisted'] : STATEFUL_BUGS.map((b) => b.id));
+    const bugs = ids.map((id) => {
+      const b = STATEFUL_BUGS.find((x) => x.id === id);
+      if (!b) throw new Error(`unknown stateful bug ${id} (known: ${STATEFUL_BUGS.map((x) => x.id).join(', ')})`);
+      return b;
+    });
+    const chainPeers = ((opts.chainPeers?.split(',') ?? (quick ? [] : exhaustive ? TEST_PEERS : DEFAULT_ZOO_PEERS)) as PeerId[]).filter((p) => p && available(p));
+    const zcOpts: ZooChainsOptions = { bugs, peers: chainPeers };
+    const title = header('The stateful bug zoo: baselines alone, chains alone', started);
+    zcOpts.onProgress = (partial) => writeResult(`bug-zoo-chains${opts.suffix ? `-${opts.suffix}` : ''}`, title + zooChainsMarkdown(partial, zcOpts), partial);
+    const res = await time('zoo-chains', () => runZooChains(zcOpts));
+    result('bug-zoo-chains', header('The stateful bug zoo: baselines alone, chains alone', started) + zooChainsMarkdown(res, zcOpts), res);
   }
   const speed: SpeedInputs = {};
   if (only.has('gate')) {

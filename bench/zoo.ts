@@ -256,10 +256,10 @@ function operations(service: string): Record<string, OperationInfo> {
   return ops;
 }
 
-/** The operation(s) a bug is in: its operationId and the handlers it wraps. */
+/** The operation(s) a bug is in: its operationId, the handlers it wraps, and those a sequence shows it through. */
 export function targetOperations(bug: Bug): OperationInfo[] {
   const ops = operations(bug.service);
-  return [...new Set([bug.operationId, ...Object.keys(bug.handlers ?? {})])].map((id) => ops[id]).filter((o): o is OperationInfo => !!o);
+  return [...new Set([bug.operationId, ...Object.keys(bug.handlers ?? {}), ...(bug.reveals ?? [])])].map((id) => ops[id]).filter((o): o is OperationInfo => !!o);
 }
 
 /**

@@ -29,8 +29,14 @@ export interface Bug {
   /** The bug category, as in issue 7. */
   category: string;
   description: string;
-  /** What a test has to do to see it (the kind of test that can catch it). */
-  needs: 'baseline' | 'semantic';
+  /**
+   * What a test has to do to see it (the kind of test that can catch it): baseline = one request
+   * checked against the contract; semantic = a hand-written test that knows the behaviour; chain =
+   * a sequence of requests on one record (the generated chains; stateful-bugs.ts).
+   */
+  needs: 'baseline' | 'semantic' | 'chain';
+  /** Other operations a sequence shows the bug through (a peer's failing test of one is a catch). */
+  reveals?: string[];
   /** Wrap handlers by operationId. */
   handlers?: Record<string, (real: Handler, all: Record<string, Handler>) => Handler>;
   /** Edit the service's parsed spec (a private copy the runtime validates requests with). */
@@ -40,7 +46,7 @@ export interface Bug {
 }
 
 /** Run a handler and turn what it throws into the reply the runtime would have sent. */
-async function settle(h: Handler, req: HandlerRequest, ctx: Parameters<Handler>[1]): Promise<Reply> {
+export async function settle(h: Handler, req: HandlerRequest, ctx: Parameters<Handler>[1]): Promise<Reply> {
   try {
     return await h(req, ctx);
   } catch (err) {

@@ -20,6 +20,7 @@ import { service as registry } from '../../services/registry/index';
 import { service as risk } from '../../services/risk/index';
 import { service as trading } from '../../services/trading/index';
 import { BUGS, findBug, type Bug, type Exchange } from './bugs';
+import { STATEFUL_BUGS } from './stateful-bugs';
 
 function loadService(name: string): ServiceDefinition {
   const all: Record<string, ServiceDefinition> = { registry, risk, trading, query };
@@ -73,9 +74,9 @@ function interceptResponse(req: IncomingMessage, res: ServerResponse, rewrite: (
 async function main(): Promise<void> {
   const name = process.argv[2] ?? '';
   const bugId = process.env.BUG;
-  const bug = bugId ? findBug(bugId) : undefined;
+  const bug = bugId ? (findBug(bugId) ?? STATEFUL_BUGS.find((b) => b.id === bugId)) : undefined;
   if (bugId && !bug) {
-    console.error(`bug-zoo: unknown BUG "${bugId}"; known: ${BUGS.map((b) => b.id).join(', ')}`);
+    console.error(`bug-zoo: unknown BUG "${bugId}"; known: ${[...BUGS, ...STATEFUL_BUGS].map((b) => b.id).join(', ')}`);
     process.exit(2);
   }
   const databaseUrl = process.env.DATABASE_URL;
@@ -119,7 +120,10 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
 }
 
-main().catch((err: unknown) => {
-  console.error(`bug-zoo: failed to start: ${(err as Error)?.stack ?? String(err)}`);
-  process.exit(1);
-});
+// imported (bench/bug-zoo/bugs.test.ts reads withBug), it starts nothing
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`bug-zoo: failed to start: ${(err as Error)?.stack ?? String(err)}`);
+    process.exit(1);
+  });
+}
