@@ -11,6 +11,7 @@ const PARAM_SEGMENT = /^\{([^{}]+)\}$/;
  */
 export function inferResources(operations: readonly OperationIr[]): ResourceIr[] {
   const out: ResourceIr[] = [];
+  const { byPath, items } = indexPaths(operations);
   for (const create of operations) {
     if (create.role !== 'create' || create.method !== 'post' || create.problems.length > 0) continue;
     const collection = create.path;
@@ -18,13 +19,13 @@ export function inferResources(operations: readonly OperationIr[]): ResourceIr[]
     const parentParams = segments.flatMap((s) => PARAM_SEGMENT.exec(s)?.[1] ?? []);
     const created = create.responses.find((r) => /^2\d\d$/.test(r.status));
     const linked = readFromLink(create, operations);
-    const item = linked?.read ?? itemRead(collection, segments, operations);
+    const item = linked?.read ?? itemRead(collection, segments, items);
     // a resource with a DELETE but no GET by id still has an item path (not one whose GET lists)
-    const itemPath = item?.op.path ?? operations.find((o) => isItemOf(o.path, collection) && o.method !== 'get')?.path;
+    const itemPath = item?.op.path ?? items.get(collection)?.find((o) => o.method !== 'get')?.path;
     const itemParam = item?.param ?? (itemPath ? PARAM_SEGMENT.exec(itemPath.split('/').at(-1)!)?.[1] : undefined);
-    const onItem = (method: string) => (itemPath ? operations.find((o) => o.method === method && o.path === itemPath && o.problems.length === 0) : undefined);
+    const onItem = (method: string) => (itemPath ? byPath.get(itemPath)?.find((o) => o.method === method && o.problems.length === 0) : undefined);
     // a wrapped list (`{"notes": [...]}`) is a list here, though its role is read
-    const list = operations.find((o) => o.method === 'get' && o.path === collection && o.list !== undefined && o.problems.length === 0);
+    const list = byPath.get(collection)?.find((o) => o.method === 'get' && o.list !== undefined && o.problems.length === 0);
     const del = onItem('delete');
     out.push({
       collection,
@@ -43,12 +44,12 @@ export function inferResources(operations: readonly OperationIr[]): ResourceIr[]
 }
 
 /** The GET by id on `<collection>/{p}`, else (nested) on `/<last segment>/{p}`; never a GET that answers a list filtered by `{p}`. */
-function itemRead(collection: string, segments: string[], operations: readonly OperationIr[]): { op: OperationIr; param: string } | undefined {
+function itemRead(collection: string, segments: string[], items: ReadonlyMap<string, OperationIr[]>): { op: OperationIr; param: string } | undefined {
   const candidates = [collection];
   const last = segments.at(-1);
   if (segments.length > 1 && last && !PARAM_SEGMENT.test(last)) candidates.push(`/${last}`);
   for (const base of candidates) {
-    const op = operations.find((o) => o.method === 'get' && o.role === 'read' && o.problems.length === 0 && isItemOf(o.path, base) && readsOneRecord(o, lastParam(o.path)));
+    const op = items.get(base)?.find((o) => o.method === 'get' && o.role === 'read' && o.problems.length === 0 && readsOneRecord(o, lastParam(o.path)));
     if (op) return { op, param: lastParam(op.path) };
   }
   return undefined;
@@ -58,10 +59,25 @@ function lastParam(path: string): string {
   return PARAM_SEGMENT.exec(path.split('/').at(-1)!)?.[1] ?? '';
 }
 
-function isItemOf(path: string, base: string): boolean {
-  if (!path.startsWith(`${base}/`)) return false;
-  const rest = path.slice(base.length + 1);
-  return !rest.includes('/') && PARAM_SEGMENT.test(rest);
+/**
+ * The operations by path, and by collection those on its item paths (`<collection>/{p}`), each in
+ * the operations' order: looked up per create instead of a scan of every operation per create,
+ * which made resource inference quadratic in the spec's size.
+ */
+function indexPaths(operations: readonly OperationIr[]): { byPath: Map<string, OperationIr[]>; items: Map<string, OperationIr[]> } {
+  const byPath = new Map<string, OperationIr[]>();
+  const items = new Map<string, OperationIr[]>();
+  const add = (map: Map<string, OperationIr[]>, key: string, op: OperationIr) => {
+    const list = map.get(key);
+    if (list) list.push(op);
+    else map.set(key, [op]);
+  };
+  for (const o of operations) {
+    add(byPath, o.path, o);
+    const cut = o.path.lastIndexOf('/');
+    if (cut > 0 && PARAM_SEGMENT.test(o.path.slice(cut + 1))) add(items, o.path.slice(0, cut), o);
+  }
+  return { byPath, items };
 }
 
 /** A link from the create's 2xx response to a GET by id: `{"operationId": "getThing", "parameters": {"thingId": "$response.body#/id"}}`. */
