@@ -5,6 +5,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import type Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { schemaCacheNear } from './schema-cache';
+import { warmSchemas } from './runtime/warm-schemas';
 
 const SCHEMA = {
   type: 'object',
@@ -74,6 +75,34 @@ describe('schema cache', () => {
       expect(schemaCacheNear(bare, 'salt')).toBeUndefined();
     } finally {
       rmSync(bare, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('warm-up', () => {
+  test("every response validator of a contract (none for a status without a body) lands in its project's cache", () => {
+    const project = mkdtempSync(join(tmpdir(), 'schema-warm-'));
+    try {
+      mkdirSync(join(project, 'node_modules'));
+      mkdirSync(join(project, 'generated', 'svc'), { recursive: true });
+      const contractFile = join(project, 'generated', 'svc', 'contract.json');
+      writeFileSync(
+        contractFile,
+        JSON.stringify({
+          service: 'svc',
+          openapi: '3.1.0',
+          components: { schemas: { Thing: SCHEMA } },
+          operations: [
+            { operationId: 'listThings', method: 'get', path: '/things', responses: { '200': { schema: { type: 'array', items: { $ref: '#/components/schemas/Thing' } } } } },
+            { operationId: 'getThing', method: 'get', path: '/things/{id}', responses: { '200': { schema: { $ref: '#/components/schemas/Thing' } }, '404': {} } },
+          ],
+        }),
+      );
+      expect(warmSchemas([contractFile, join(project, 'missing', 'contract.json')]).validators).toBe(2);
+      const cached = readdirSync(join(project, 'node_modules', '.cache', 'contract-harness', 'schemas')).filter((f) => f.endsWith('.cjs'));
+      expect(cached).toHaveLength(2);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
     }
   });
 });

@@ -3,7 +3,7 @@
  * schema cache (../schema-cache.ts), and the config's. The gate runs it while the sandbox comes
  * up (Postgres starting leaves the CPU mostly idle), so that even a fresh clone's first test
  * stage loads its validators instead of compiling them in each worker. Prints one line: how many
- * validators were compiled and how many were already cached.
+ * validators are ready (compiled now or found in the cache), and how long that took.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
