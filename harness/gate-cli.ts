@@ -8,7 +8,7 @@ import type { TestSummary } from './jest/coverage-reporter';
 import { buildJestCommand } from './jest/jest-command';
 import { removeStaleStateDirs, startSandbox, type RunningSandbox } from './jest/sandbox-process';
 import { ownScriptCommand } from './package-paths';
-import { startSchemaWarmup, stopSchemaWarmup } from './runtime/warm-schemas';
+import { besideSchemaWarmup, stopSchemaWarmup } from './runtime/warm-schemas';
 import { runCommand } from './run-command';
 import { describeDeadServices, readSandboxStatus, resolveCallsDir } from './endpoints';
 import { formatReportsLine, formatSlowestLines, writeReports, type ReportsSummary } from './report/write-reports';
@@ -157,10 +157,9 @@ async function runGate(options: GateOptions): Promise<number> {
   try {
     if (config.sandbox && !env.HARNESS_ENDPOINTS) {
       removeStaleStateDirs(join(root, '.sandbox'));
-      const warmed = startSchemaWarmup(config, env);
       const timings: Stage[] = [];
-      try {
-        sandbox = await timeStage(
+      const started = await besideSchemaWarmup(config, env, () =>
+        timeStage(
           'sandbox up',
           () =>
             startSandbox({
@@ -174,12 +173,10 @@ async function runGate(options: GateOptions): Promise<number> {
               },
             }),
           () => timings.map((t) => `${t.name.slice('sandbox '.length)} ${seconds(t.ms)}`).join(', ') || undefined,
-        );
-      } catch (err) {
-        stopSchemaWarmup();
-        await warmed;
-        throw err;
-      }
+        ),
+      );
+      sandbox = started.value;
+      const warmed = started.warmed;
       stages.push(...timings);
       // usually done by now: Postgres's start takes longer than compiling the reference platform's validators
       const line = await timeStage('schemas', () => warmed);

@@ -4,7 +4,7 @@ import { loadConfig } from '../config';
 import type { ResolvedConfig } from '../config-types';
 import { resolveCallsDir, resolveEndpoints } from '../endpoints';
 import { prepareDiscovery } from './discovery';
-import { startSchemaWarmup, stopSchemaWarmup } from '../runtime/warm-schemas';
+import { besideSchemaWarmup } from '../runtime/warm-schemas';
 import { removeStaleStateDirs, startSandbox, type RunningSandbox } from './sandbox-process';
 
 /**
@@ -94,20 +94,14 @@ async function bringUpServices(config: ResolvedConfig): Promise<void> {
   const stateDir = join(config.rootDir, '.sandbox', `jest-${process.pid}`);
   const timeoutMs = Number(process.env.HARNESS_SANDBOX_TIMEOUT_MS ?? 90_000);
   process.stderr.write(`\n[harness] starting the sandbox (state in ${stateDir})\n`);
-  const warmed = startSchemaWarmup(config);
-  let sandbox: RunningSandbox;
-  try {
-    sandbox = await startSandbox({
+  const { value: sandbox, warmed } = await besideSchemaWarmup(config, process.env, () =>
+    startSandbox({
       stateDir,
       cwd: config.rootDir,
       timeoutMs,
       onLine: (line) => process.stderr.write(`[sandbox] ${line}\n`),
-    });
-  } catch (err) {
-    stopSchemaWarmup();
-    await warmed;
-    throw err;
-  }
+    }),
+  );
   // usually done by now: Postgres's start takes longer than compiling the validators
   process.stderr.write(`[harness] schemas: ${await warmed}\n`);
   getGlobalState().sandbox = sandbox;

@@ -47,6 +47,22 @@ export function startSchemaWarmup(config: Pick<ResolvedConfig, 'outDir' | 'servi
   });
 }
 
+/**
+ * Run `start` (the sandbox's start) with the warm-up beside it; resolves with start's value and
+ * the warm-up's line, still to come. When start fails, the warm-up is stopped (and awaited, so no
+ * child outlives the caller) before the error goes on.
+ */
+export async function besideSchemaWarmup<T>(config: Pick<ResolvedConfig, 'outDir' | 'services' | 'rootDir'>, env: NodeJS.ProcessEnv, start: () => Promise<T>): Promise<{ value: T; warmed: Promise<string> }> {
+  const warmed = startSchemaWarmup(config, env);
+  try {
+    return { value: await start(), warmed };
+  } catch (err) {
+    stopSchemaWarmup();
+    await warmed;
+    throw err;
+  }
+}
+
 /** Stop the warm-up (a failed sandbox start, a signal): the cache keeps what it finished. */
 export function stopSchemaWarmup(): void {
   warmChild?.kill('SIGTERM');
