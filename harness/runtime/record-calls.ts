@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, relative, sep, posix } from 'node:path';
 import type { Middleware } from 'openapi-fetch';
 import { assertSandboxAlive, describeDeadServices, readSandboxStatus } from '../endpoints';
@@ -179,8 +179,7 @@ async function rememberCreated(options: RecorderOptions, response: Response): Pr
   }
   const id = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).id : undefined;
   if (typeof id !== 'string' && typeof id !== 'number') return;
-  mkdirSync(options.callsDir, { recursive: true });
-  appendFileSync(join(options.callsDir, `created-${runKey(options.baseUrl, options.callsDir)}-${process.pid}.jsonl`), JSON.stringify({ service: options.service, id: String(id) }) + '\n');
+  appendLine(options.callsDir, join(options.callsDir, `created-${runKey(options.baseUrl, options.callsDir)}-${process.pid}.jsonl`), JSON.stringify({ service: options.service, id: String(id) }) + '\n');
 }
 
 let staleRemoved = false;
@@ -247,6 +246,5 @@ export interface RecordedSkip {
 }
 
 export function recordSkip(callsDir: string, skip: Omit<RecordedSkip, 'v'>): void {
-  mkdirSync(callsDir, { recursive: true });
-  appendFileSync(join(callsDir, `skips-${process.pid}.jsonl`), JSON.stringify({ v: 1, ...skip } satisfies RecordedSkip) + '\n');
+  appendLine(callsDir, join(callsDir, `skips-${process.pid}.jsonl`), JSON.stringify({ v: 1, ...skip } satisfies RecordedSkip) + '\n');
 }
