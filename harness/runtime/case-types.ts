@@ -57,3 +57,6 @@ export interface BaselineCase extends RequestPlan {
   /** Run first: create the record this case acts on; `field` of its response feeds `created` sources. */
   create?: RequestPlan & { expect: string };
 }
+
+/** What became of a chain or a list check: it ran (and passed), or it could not run, and why (the reports count it skipped). */
+export type RunOutcome = { ran: true } | { ran: false; reason: string };

@@ -2,16 +2,16 @@ import createClient, { type Client } from 'openapi-fetch';
 import { envNamesIn, expandEnv, loadConfig, type ResolvedConfig, type ResolvedServiceConfig } from '../config';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../config-types';
 import { resolveCallsDir, resolveEndpoints } from '../endpoints';
-import type { BaselineCase, Phase } from './case-types';
+import type { BaselineCase, Phase, RunOutcome } from './case-types';
 import type { ChainSpec } from './chain-types';
 import { checkResponse, type CheckOptions, type ResponseLike } from './check-response';
 import { loadContract, type LoadedContract } from './contract';
 import { unavailableReason } from './discover';
 import { createdIds, createRecorder, currentTest, recordSkip } from './record-calls';
 import { runCase, type CaseRuntime, type RawRequest } from './run-case';
-import { runChain, type ChainOutcome } from './run-chain';
+import { runChain } from './run-chain';
 import type { ListCheckSpec } from './list-check-types';
-import { runListCheck, type ListOutcome } from './run-list-check';
+import { runListCheck } from './run-list-check';
 
 export interface ServiceDefinition {
   service: string;
@@ -38,7 +38,7 @@ export interface ServiceHandle<Paths extends {}> {
    */
   test(name: string, c: BaselineCase): void;
   /** Run one generated chain: a sequence on records it creates, judged by its oracle. */
-  runChain(c: ChainSpec): Promise<ChainOutcome>;
+  runChain(c: ChainSpec): Promise<RunOutcome>;
   /**
    * Declare one generated chain as a Jest test. A chain whose setup makes no record (the create
    * answered 409, a parent could not be made) cannot run: its reason is recorded for the reports,
@@ -46,7 +46,7 @@ export interface ServiceHandle<Paths extends {}> {
    */
   chain(name: string, c: ChainSpec): void;
   /** Run one generated list check: a filter, the page size, the paging or the parent of a list, judged on what it answers. */
-  runListCheck(c: ListCheckSpec): Promise<ListOutcome>;
+  runListCheck(c: ListCheckSpec): Promise<RunOutcome>;
   /** Declare one generated list check as a Jest test; one the list cannot show (too few records) is recorded skipped, like a chain. */
   listCheck(name: string, c: ListCheckSpec): void;
   readonly contract: LoadedContract;

@@ -1,4 +1,4 @@
-import type { ValueSource } from './case-types';
+import type { RunOutcome, ValueSource } from './case-types';
 import type { ChainSpec, ChainStep } from './chain-types';
 import { curlLine, excerpt, findFailures, mask } from './check-response';
 import type { CheckFailure } from './checks';
@@ -27,15 +27,13 @@ export class ChainFailure extends Error {
   }
 }
 
-export type ChainOutcome = { ran: true } | { ran: false; reason: string };
-
 /**
  * Execute one generated chain: send its steps in order (a list step page by page, within its
  * bound), check each response against the contract (schema, content type, documented status),
  * and judge the sequence with the chain's oracle. A setup step that makes no record returns the
  * reason the chain cannot run (the caller records it as a skip); a failure throws ChainFailure.
  */
-export async function runChain(rt: CaseRuntime, spec: ChainSpec): Promise<ChainOutcome> {
+export async function runChain(rt: CaseRuntime, spec: ChainSpec): Promise<RunOutcome> {
   const ctx: Context = { steps: Object.create(null) as Record<string, unknown> };
   const sentSteps: SentStep[] = [];
   const contractFailures: CheckFailure[] = [];

@@ -1,4 +1,4 @@
-import type { RequestPlan, Scalar, ValueSource } from './case-types';
+import type { RequestPlan, RunOutcome, Scalar, ValueSource } from './case-types';
 import { curlLine, excerpt, findFailures, mask } from './check-response';
 import type { CheckFailure } from './checks';
 import type { ListCheckSpec } from './list-check-types';
@@ -28,8 +28,6 @@ export class ListCheckFailure extends Error {
   }
 }
 
-export type ListOutcome = { ran: true } | { ran: false; reason: string };
-
 /**
  * Execute one generated list check on the seeded instance: resolve the list's own values (a
  * parent discovered from the seed) once, send the requests the check needs, choosing sizes and
@@ -37,7 +35,7 @@ export type ListOutcome = { ran: true } | { ran: false; reason: string };
  * A list that cannot show the property (too few records, no value to filter by) returns the
  * reason (the caller records a skip); a failure throws ListCheckFailure.
  */
-export async function runListCheck(rt: CaseRuntime, spec: ListCheckSpec): Promise<ListOutcome> {
+export async function runListCheck(rt: CaseRuntime, spec: ListCheckSpec): Promise<RunOutcome> {
   const base = await literalPlan(rt, spec.list);
   const contractFailures: CheckFailure[] = [];
   let sent: SentExchange[] = [];
