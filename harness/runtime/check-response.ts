@@ -21,16 +21,27 @@ export interface CheckOptions {
   expectedBy?: string;
 }
 
-/** A response that broke the contract: the message a reader sees, and the typed failures behind it. */
-export class ContractFailure extends Error {
-  override name = 'ContractFailure';
+/**
+ * What a check, a chain or a list check found: the message a reader sees, and the typed failures
+ * behind it, so a report can count them by check or oracle.
+ */
+export class FoundFailure<F> extends Error {
   constructor(
+    name: string,
     message: string,
-    readonly failures: readonly CheckFailure[],
+    readonly failures: readonly F[],
   ) {
     super(message);
+    this.name = name;
     // the message says what to reproduce; a stack into the harness's own files says nothing more
-    this.stack = `${this.name}: ${message}`;
+    this.stack = `${name}: ${message}`;
+  }
+}
+
+/** A response that broke the contract. */
+export class ContractFailure extends FoundFailure<CheckFailure> {
+  constructor(message: string, failures: readonly CheckFailure[]) {
+    super('ContractFailure', message, failures);
   }
 }
 

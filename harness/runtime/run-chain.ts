@@ -1,6 +1,6 @@
 import type { RunOutcome, ValueSource } from './case-types';
 import type { ChainSpec, ChainStep } from './chain-types';
-import { curlLine, excerpt, findFailures, mask } from './check-response';
+import { curlLine, excerpt, findFailures, FoundFailure, mask } from './check-response';
 import type { CheckFailure } from './checks';
 import { judgeChain, recordsOf, type OracleFailure, type StepExchange } from './oracles';
 import { exchanges } from './record-calls';
@@ -16,14 +16,9 @@ interface SentStep extends StepExchange {
 }
 
 /** A chain that found a bug: every failure, named, and the whole sequence that shows it. */
-export class ChainFailure extends Error {
-  override name = 'ChainFailure';
-  constructor(
-    message: string,
-    readonly failures: readonly (OracleFailure | CheckFailure)[],
-  ) {
-    super(message);
-    this.stack = `${this.name}: ${message}`;
+export class ChainFailure extends FoundFailure<OracleFailure | CheckFailure> {
+  constructor(message: string, failures: readonly (OracleFailure | CheckFailure)[]) {
+    super('ChainFailure', message, failures);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { RequestPlan, RunOutcome, Scalar, ValueSource } from './case-types';
-import { curlLine, excerpt, findFailures, mask } from './check-response';
+import { curlLine, excerpt, findFailures, FoundFailure, mask } from './check-response';
 import type { CheckFailure } from './checks';
 import type { ListCheckSpec } from './list-check-types';
 import { itemsOf, judgeList, show, type ListExchange, type ListFailure, type ListRun } from './list-checks';
@@ -17,14 +17,9 @@ interface SentExchange extends ListExchange {
 }
 
 /** A list check that found a bug: every failure, named, with the requests and the items that break it. */
-export class ListCheckFailure extends Error {
-  override name = 'ListCheckFailure';
-  constructor(
-    message: string,
-    readonly failures: readonly (ListFailure | CheckFailure)[],
-  ) {
-    super(message);
-    this.stack = `${this.name}: ${message}`;
+export class ListCheckFailure extends FoundFailure<ListFailure | CheckFailure> {
+  constructor(message: string, failures: readonly (ListFailure | CheckFailure)[]) {
+    super('ListCheckFailure', message, failures);
   }
 }
 
