@@ -112,6 +112,16 @@ test('comes up healthy, writes contract-2 files, and stop leaves no process, dat
   expect(existsSync(join(tmp, 'up', 'sandbox.lock'))).toBe(false);
 });
 
+test('{baseUrl.<service>} points each instance at the other service of its own phase', async () => {
+  const sandbox = await start('peers', [fakeLaunch('alpha', 'ok', { PEER_URL: '{baseUrl.beta}' }), fakeLaunch('beta', 'ok', { PEER_URL: '{baseUrl.alpha}' })]);
+  const peerOf = async (url: string | undefined) => ((await (await fetch(`${url}/`)).json()) as { peer: string }).peer;
+  const { alpha, beta } = sandbox.services;
+  expect(await peerOf(alpha?.baseUrl)).toBe(beta?.baseUrl);
+  expect(await peerOf(alpha?.emptyBaseUrl)).toBe(beta?.emptyBaseUrl);
+  expect(await peerOf(beta?.baseUrl)).toBe(alpha?.baseUrl);
+  expect(await peerOf(beta?.emptyBaseUrl)).toBe(alpha?.emptyBaseUrl);
+});
+
 test('a service that fails to start is named, with its phase and log tail, and nothing is left running', async () => {
   const stateDir = join(tmp, 'fail');
   const error = await start('fail', [fakeLaunch('alpha'), fakeLaunch('broken', 'crash')]).then(

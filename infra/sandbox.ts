@@ -111,7 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (config.sandbox === false) throw new ConfigError(config.file, '/sandbox', 'is false: the services already run, there is no sandbox to start');
   const sandboxConfig = config.sandbox;
   const launches = options.services ?? serviceLaunches(config);
-  launches.forEach(checkLaunch);
+  launches.forEach((launch) => checkLaunch(launch, launches.map((l) => l.name)));
   const logsDir = resolve(options.logsDir ?? join(config.reportsDir, 'logs'));
   const readyTimeoutMs = options.readyTimeoutMs ?? sandboxConfig.readyTimeoutMs;
   const graceMs = options.stopGraceMs ?? 5_000;
@@ -209,7 +209,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // the first instance that fails cancels the others' wait: its error is the one reported
     const cancel = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
-    const ctx: InstanceContext = { poolMax, logsDir, timeoutMs: readyTimeoutMs, signal, track };
+    // chosen before anything spawns; an instance moved to another port after EADDRINUSE (a port
+    // taken between the choice and the spawn: rare) leaves its callers with the first one
+    const portUrl = (i: number) => `http://127.0.0.1:${ports[i] as number}`;
+    const serviceUrls = {
+      seeded: Object.fromEntries(launches.map((l, i) => [l.name, portUrl(2 * i)])),
+      empty: Object.fromEntries(launches.map((l, i) => [l.name, portUrl(2 * i + 1)])),
+    };
+    const ctx: InstanceContext = { poolMax, serviceUrls, logsDir, timeoutMs: readyTimeoutMs, signal, track };
     const early = options.spawnEarly !== false;
     const spawnAll = () =>
       launches.map((launch, i) => ({
