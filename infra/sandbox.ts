@@ -15,6 +15,7 @@ import {
 } from './postgres';
 import { findFreePorts, type Phase, type ServiceProcess } from './processes';
 import { awaitInstance, checkLaunch, choosePoolSize, serviceLaunches, spawnInstance, type InstanceContext } from './sandbox-instances';
+import { killPrivateInstances } from './private-instances';
 import { acquireStateDir, type DeadServiceEntry, type EndpointsJson, type StateDir } from './sandbox-state';
 import { SandboxStartError, type ServiceLaunch, type Stage, type StageTiming } from './sandbox-types';
 
@@ -158,6 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // what we started, synchronously, since nothing asynchronous runs any more.
   const killOnExit = (): void => {
     for (const p of procs) if (!p.exitInfo()) p.child.kill('SIGKILL');
+    killPrivateInstances(state.dir);
     const pid = pg && postmasterPid(pg.dataDir);
     if (pid) {
       try {
@@ -174,6 +176,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stopping ??= (async () => {
       phase = 'stopping';
       if (existsSync(state.statusFile)) state.writeStatus({ state: 'stopping', dead });
+      // fault suites' private instances whose worker died without disposing of them
+      const privateDatabases = killPrivateInstances(state.dir);
       await Promise.all(procs.map((p) => p.stop(graceMs)));
       if (pg) {
         const pid = postmasterPid(pg.dataDir);
@@ -181,7 +185,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         await pg.stop();
         clearTimeout(killer);
       } else if (adminUrl) {
-        for (const name of ownDatabases.reverse()) await dropDatabase(adminUrl, name).catch(() => undefined);
+        for (const name of [...privateDatabases, ...ownDatabases.reverse()]) await dropDatabase(adminUrl, name).catch(() => undefined);
       }
       process.removeListener('exit', killOnExit);
     })();
@@ -308,7 +312,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         gone.logTail(20),
       );
     }
-    state.writeEndpoints({ databaseUrl: seededUrl, emptyDatabaseUrl: emptyUrl, services });
+    state.writeEndpoints({ databaseUrl: seededUrl, emptyDatabaseUrl: emptyUrl, services, adminUrl: admin, templates });
     state.writeStatus({ state: 'ready', dead });
     stage('ready', 'total', performance.now() - t0);
 
