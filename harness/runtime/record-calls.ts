@@ -5,6 +5,7 @@ import type { Middleware } from 'openapi-fetch';
 import { assertSandboxAlive, describeDeadServices, readSandboxStatus } from '../endpoints';
 import type { Phase } from './case-types';
 import type { LoadedContract } from './contract';
+import { activeFault } from './fault-state';
 
 /** Contract 4: one line of `$HARNESS_CALLS_DIR/calls-<pid>.jsonl` per exchange; the reports read these. */
 export interface RecordedCall {
@@ -21,6 +22,10 @@ export interface RecordedCall {
   testFile: string;
   testName: string;
   phase: Phase;
+  /** Present when the call was made while a fault suite had a fault active in this process: what was down, e.g. `risk stopped`, `database refused` (several joined by `; `). */
+  fault?: string;
+  /** `private` when the call went to a fault suite's own instance (`privatePlatform`), not the sandbox's shared one. */
+  instance?: 'private';
 }
 
 /** What the response checks need to explain a failure: the request as sent. */
@@ -48,6 +53,8 @@ export interface RecorderOptions {
   callsDir: string;
   /** The deadline the client's fetch applies, for the message when it passes. */
   requestTimeoutMs?: number;
+  /** A fault suite's private instance (recorded on each call). */
+  instance?: 'private';
 }
 
 /** Test files relative to the project root, by Jest's absolute testPath (one `relative` per file, not per call). */
@@ -114,6 +121,9 @@ export function createRecorder(options: RecorderOptions): Middleware {
       ...currentTest(),
       phase: options.phase,
     };
+    const fault = activeFault();
+    if (fault !== undefined) line.fault = fault;
+    if (options.instance) line.instance = options.instance;
     appendLine(options.callsDir, file, JSON.stringify(line) + '\n');
   };
   return {
