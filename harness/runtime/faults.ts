@@ -387,6 +387,8 @@ export function privatePlatform(services: readonly string[], options: PrivatePla
       if (dbUrl) await databases().dropDatabase(adminUrl, dbName);
       process.removeListener('exit', killOnExit);
       if (recordFile) rmSync(recordFile, { force: true });
+      // the instances' logs: an instance that did not come up had its log tail in the error already
+      rmSync(logsDir, { recursive: true, force: true });
     },
   };
 
