@@ -234,6 +234,31 @@ test('a worker that died without disposing: the sandbox stop kills its private i
   expect(existsSync(join(tmp, 'dies'))).toBe(false);
 });
 
+test('a worker that exits without afterAll (process.exit) takes its private instances with it', async () => {
+  const script = join(tmp, 'exits.ts');
+  writeFileSync(
+    script,
+    `import { privatePlatform } from ${JSON.stringify(join(__dirname, 'faults'))};
+import { fakeLaunch } from ${JSON.stringify(join(REPO_ROOT, 'infra', 'test', 'helpers'))};
+const config = JSON.parse(process.env.FAULTS_TEST_CONFIG as string);
+const platform = privatePlatform(['alpha', 'beta'], { config, launches: [fakeLaunch('alpha'), fakeLaunch('beta')], endpointsFile: ${JSON.stringify(sandbox.endpointsFile)}, hooks: false });
+void platform.start().then(async () => {
+  await platform.instance('beta').pause();
+  process.stdout.write(JSON.stringify([platform.instance('alpha').pid, platform.instance('beta').pid]));
+  process.exit(0);
+});
+`,
+  );
+  const { spawnSync } = await import('node:child_process');
+  const run = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), script], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, FAULTS_TEST_CONFIG: JSON.stringify(config) } });
+  expect(run.stderr).toBe('');
+  const pids = JSON.parse(run.stdout) as number[];
+  expect(pids).toHaveLength(2);
+  expect(stillRunning(pids)).toEqual([]);
+  // its record stays for the sandbox's stop (its database with it): nothing runs of what it names
+  expect(readdirSync(sandbox.stateDir).filter((n) => n.startsWith('private-'))).toHaveLength(1);
+});
+
 test('clear errors: no sandbox, no endpoints file, an unknown service, a client before start', async () => {
   expect(() => privatePlatform(['alpha'], { config: { ...config, sandbox: false }, hooks: false })).toThrow(/#\/sandbox: is false: .*privatePlatform\(\) needs the sandbox/);
   expect(() => open(['gamma'])).toThrow(`${config.file}#/services: has no service "gamma" (its services: alpha, beta)`);
