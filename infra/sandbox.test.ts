@@ -78,7 +78,10 @@ test('comes up healthy, writes contract-2 files, and stop leaves no process, dat
   expect(stages).toEqual(['postgres', 'migrate', 'seed', 'databases', 'services', 'ready']);
 
   const endpoints = JSON.parse(readFileSync(join(tmp, 'up', 'endpoints.json'), 'utf8'));
-  expect(Object.keys(endpoints).sort()).toEqual(['databaseUrl', 'emptyDatabaseUrl', 'services']);
+  expect(Object.keys(endpoints).sort()).toEqual(['adminUrl', 'databaseUrl', 'emptyDatabaseUrl', 'services', 'templates']);
+  // what a fault suite clones its private database from: this run's own templates on this server
+  expect(endpoints.adminUrl).toBe(sandbox.adminUrl);
+  expect(Object.keys(endpoints.templates).sort()).toEqual(['migrated', 'seeded']);
   expect(Object.keys(endpoints.services)).toEqual(['alpha', 'beta']);
   for (const s of Object.values<{ baseUrl: string; emptyBaseUrl: string }>(endpoints.services)) {
     expect(s.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
