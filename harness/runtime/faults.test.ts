@@ -6,6 +6,7 @@ import { withClient } from '../../infra/db/databases';
 import { isAlive } from '../../infra/processes';
 import { startSandbox, type Sandbox } from '../../infra/sandbox';
 import { fakeLaunch, stillRunning } from '../../infra/test/helpers';
+import { checkResponse } from './check-response';
 import { loadContract } from './contract';
 import type { ServiceHandle } from './define-service';
 import { activeFault } from './fault-state';
@@ -130,11 +131,22 @@ test('stop refuses connections, kill is a crash, start and restart bring it back
   await sharedHealthy();
 });
 
-test('pause: a request through the typed client fails at requestTimeoutMs, naming it; resume answers again; calls under a fault are marked', async () => {
+/** A contract for the fake alpha: GET / and GET /db (200, or a documented 503 when its database is down). */
+function alphaHandle() {
   const contractFile = join(tmp, 'alpha-contract.json');
-  const responses = { '200': { contentType: 'application/json' } };
-  writeFileSync(contractFile, JSON.stringify({ service: 'alpha', openapi: '3.1.0', components: {}, operations: [{ operationId: 'getRoot', method: 'get', path: '/', responses }] }));
-  const handle = { name: 'alpha', contract: loadContract(contractFile) } as unknown as ServiceHandle<{ '/': { get: { responses: { 200: { content: { 'application/json': RootAnswer } } } } } }>;
+  const json = { contentType: 'application/json' };
+  const operations = [
+    { operationId: 'getRoot', method: 'get', path: '/', responses: { '200': json } },
+    { operationId: 'queryDb', method: 'get', path: '/db', responses: { '200': json, '503': json } },
+  ];
+  writeFileSync(contractFile, JSON.stringify({ service: 'alpha', openapi: '3.1.0', components: {}, operations }));
+  type Json = { content: { 'application/json': Record<string, unknown> } };
+  type Paths = { '/': { get: { responses: { 200: Json } } }; '/db': { get: { responses: { 200: Json; 503: Json } } } };
+  return { name: 'alpha', contract: loadContract(contractFile) } as unknown as ServiceHandle<Paths>;
+}
+
+test('pause: a request through the typed client fails at requestTimeoutMs, naming it; resume answers again; calls under a fault are marked', async () => {
+  const handle = alphaHandle();
   const platform = open(['alpha', 'beta']);
   await platform.start();
   const api = platform.client(handle);
@@ -176,6 +188,9 @@ test('database refuse: the service cannot query and no one can connect, until re
   expect(refused.status).toBe(503);
   expect(refused.body.error).toMatch(/not currently accepting connections|terminat/);
   await expect(withClient(platform.databaseUrl, (c) => c.query('SELECT 1'))).rejects.toThrow(/not currently accepting connections/);
+  // the documented 503 passes the contract checks because a fault is active; a healthy service's 5xx never does (checks.test.ts)
+  const handle = alphaHandle();
+  checkResponse(handle.contract, await platform.client(handle).GET('/db'), 503);
   await sharedHealthy();
   expect((await getJson(`${sandbox.services.alpha?.baseUrl}/db`)).status).toBe(200);
 

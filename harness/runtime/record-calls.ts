@@ -40,6 +40,8 @@ export interface Exchange {
   readonly requestHeaders: [string, string][];
   requestBody?: string;
   durationMs: number;
+  /** The fault a fault suite had active when the call was recorded (RecordedCall.fault). */
+  fault?: string;
 }
 
 /** Exchanges by the Response they produced: `expectResponse` looks the request up here. */
@@ -108,7 +110,8 @@ function appendLine(dir: string, file: string, line: string): void {
 export function createRecorder(options: RecorderOptions): Middleware {
   const started = new Map<string, { at: number; body?: string }>();
   const file = join(options.callsDir, `calls-${process.pid}.jsonl`);
-  const record = (request: Request, schemaPath: string, status: number, durationMs: number) => {
+  /** Append the call's line; returns the fault it was recorded under. */
+  const record = (request: Request, schemaPath: string, status: number, durationMs: number): string | undefined => {
     const op = options.contract.find(request.method, schemaPath);
     const line: RecordedCall = {
       v: 1,
@@ -125,6 +128,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
     if (fault !== undefined) line.fault = fault;
     if (options.instance) line.instance = options.instance;
     appendLine(options.callsDir, file, JSON.stringify(line) + '\n');
+    return fault;
   };
   return {
     async onRequest({ request, id }) {
@@ -138,7 +142,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
       const start = started.get(id);
       started.delete(id);
       const durationMs = start ? performance.now() - start.at : 0;
-      record(request, schemaPath, response.status, durationMs);
+      const fault = record(request, schemaPath, response.status, durationMs);
       let requestHeaders: [string, string][] | undefined;
       exchanges.set(response, {
         service: options.service,
@@ -153,6 +157,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
         },
         ...(start?.body !== undefined ? { requestBody: start.body } : {}),
         durationMs,
+        ...(fault !== undefined ? { fault } : {}),
       });
       return undefined;
     },
