@@ -70,6 +70,25 @@ function findRoute(routes: Route[], method: string, pathname: string): { route?:
   return { allowed };
 }
 
+/**
+ * A pooled client with a transaction open. An idle client whose session the server ended
+ * (pg_terminate_backend, a restart) can be handed out before the pool has seen its 'error' event:
+ * its BEGIN fails, nothing was written, so that client is destroyed and BEGIN is tried once more
+ * on a fresh connection (which, while the database is down, fails with the real reason: a 503).
+ */
+async function begin(db: pg.Pool): Promise<pg.PoolClient> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await db.connect();
+    try {
+      await client.query('BEGIN');
+      return client;
+    } catch (err) {
+      client.release(err as Error);
+      if (attempt >= 2 || !isConnectionFailure(err)) throw err;
+    }
+  }
+}
+
 /** The request pipeline: route, validate against the spec, run the handler, map errors. */
 export function createServiceServer(
   service: ServiceDefinition,
@@ -90,10 +109,9 @@ export function createServiceServer(
     db,
     env,
     async transaction(fn) {
-      const client = await db.connect();
+      const client = await begin(db);
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
         const result = await fn(client);
         await client.query('COMMIT');
         return result;
