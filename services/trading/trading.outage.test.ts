@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { poll } from '../../harness/runtime/poll';
+import { createTestDatabase } from '../testing/test-db';
 import { startTrading, type TradingHarness } from './test-setup';
 
 /**
@@ -15,12 +16,12 @@ import { startTrading, type TradingHarness } from './test-setup';
  * retried once the dependency is back lands exactly once.
  *
  * Mutations tried (each made these tests fail, then reverted):
- * - risk-check.ts answering "not locked" when the call fails (a silently skipped check) -> the
- *   three risk-down tests (201 FILLED instead of 503).
+ * - risk-check.ts answering "not locked" when the call fails or answers 5xx (a silently skipped
+ *   check) -> the three risk-down tests (201 instead of 503).
  * - runtime/errors.ts without the isConnectionFailure mapping -> "new connections refused" and
  *   "terminated mid-transaction" (500 instead of 503).
- * - runtime/server.ts createPool without its 'error' listener -> "connections terminated
- *   between requests" (the Jest worker dies on the unhandled 'error' event).
+ * - runtime/server.ts createPool without its 'error' listener -> "a trading process whose idle
+ *   connections are terminated lives on" (the process exited on the unhandled 'error' event).
  * - services/trading/index.ts without `dependencies` -> "a missing RISK_BASE_URL" (exit 0 then
  *   503s, not exit 2 naming it).
  */
@@ -148,6 +149,30 @@ describe('the database unavailable on the write path', () => {
   /** Terminate every session of the test database but the test's own. */
   const terminateService = () =>
     admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2', [t.svc.db.name, (t.pg as unknown as { processID: number }).processID]);
+
+  test('a trading process whose idle connections are terminated lives on (the pool\'s \'error\' event is handled) and answers again', async () => {
+    const db = await createTestDatabase();
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', resolve(__dirname, 'main.ts')], {
+      env: { ...process.env, DATABASE_URL: db.url, PORT: '0', RISK_BASE_URL: 'http://127.0.0.1:9' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      const url = await poll(() => /listening on (http:\/\/\S+)/.exec(out)?.[1], { timeoutMs: 30_000 });
+      for (let i = 0; i < 3; i++) expect((await fetch(`${url}/health`)).status).toBe(200);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
+      await poll(() => out.includes('pool error (idle client dropped)') || child.exitCode !== null, { timeoutMs: 10_000 });
+      expect(child.exitCode).toBeNull();
+      expect(out).toContain('pool error (idle client dropped): terminating connection due to administrator command');
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+      await db.drop();
+    }
+  });
 
   test('connections terminated between requests (57P01 on idle clients): the process lives, the next order fills once', async () => {
     const runId = await newRun(t, 'db-terminated');
