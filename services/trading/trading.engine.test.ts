@@ -320,6 +320,9 @@ describe('ticks', () => {
     expect(res.body.replayed).toBe(true);
     expect(ids(res.body.decisions)).toEqual([id.DECISION_ALICE_AAPL_BUY, id.DECISION_ALICE_MSFT_HOLD, id.DECISION_ALICE_NVDA_BUY]);
     expect(res.body.orders).toEqual([]);
+    expect(res.body.markToMarket).toEqual({ logicalTime: id.SEED_TICK_TIME, cash: 96000, positionsValue: 4000, equity: 100000 });
+    expect(res.body.events).toEqual([expect.objectContaining({ id: id.EVENT_ALICE_REBALANCED, eventType: 'REBALANCED', orderId: null })]);
+    expect(await t.count('mtm_ledger', 'run_id = $1', [id.RUN_ALICE_ACTIVE])).toBe(1);
   });
 
   test('a BUY the cash cannot cover is a REJECTED order; the tick still counts', async () => {
