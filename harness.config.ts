@@ -3,6 +3,9 @@
 // clean clone does not have. A user's config imports from 'contract-harness' (see `init`).
 import { defineConfig } from './harness/config-types';
 
+/** Where a service finds those it calls: trading asks risk before every order (its instance of the same phase). */
+const DEPENDENCIES: Record<string, Record<string, string>> = { trading: { RISK_BASE_URL: '{baseUrl.risk}' } };
+
 /**
  * The reference platform: four services after the seeds' trading platform, brought up by the
  * sandbox from these keys alone, as any user's platform is.
@@ -13,7 +16,7 @@ const service = (name: string) => ({
   start: {
     // node with tsx's CommonJS hook: one process each, half the start-up CPU of `--import tsx`
     command: ['node', '--require', 'tsx/cjs', `services/${name}/main.ts`],
-    env: { DATABASE_URL: '{databaseUrl}', PORT: '{port}', HOST: '{host}', PG_POOL_MAX: '{poolMax}', SERVICE_NAME: name },
+    env: { DATABASE_URL: '{databaseUrl}', PORT: '{port}', HOST: '{host}', PG_POOL_MAX: '{poolMax}', SERVICE_NAME: name, ...DEPENDENCIES[name] },
     health: '/health',
   },
 });

@@ -99,6 +99,17 @@ async function healthy(url: string, child: ChildProcess, timeoutMs: number): Pro
 }
 
 /**
+ * Where a swapped-in service finds the services it calls, as harness.config.ts's
+ * `{baseUrl.<service>}` says: trading's RISK_BASE_URL at the sandbox's risk of the same phase
+ * (the peers' instance, which has no risk of its own, at the seeded one).
+ */
+function dependencyUrls(sb: BenchSandbox, phase: string): Record<string, string> {
+  const risk = sb.endpoints.services.risk;
+  if (!risk) return {};
+  return { RISK_BASE_URL: phase === 'empty' ? (risk.emptyBaseUrl ?? risk.baseUrl) : risk.baseUrl };
+}
+
+/**
  * The bug's service with BUG set, over the running sandbox's databases: its seeded and its empty
  * instance started through the zoo launcher (contract 7: PORT, DATABASE_URL), and a copy of the
  * endpoints file (contract 2) where that service points at them; every other service stays the
@@ -120,14 +131,13 @@ export async function withBugService<T>(sb: BenchSandbox, bug: Bug, peerInstance
       const port = await freePort();
       const child = spawn(process.execPath, ['--import', 'tsx', join(BENCH, 'bug-zoo', 'main.ts'), bug.service], {
         cwd: REPO,
-        env: { ...process.env, BUG: bug.id, PORT: String(port), DATABASE_URL: db, HOST: '127.0.0.1', PG_POOL_MAX: '5', SERVICE_NAME: bug.service },
+        env: { ...process.env, ...dependencyUrls(sb, phase), BUG: bug.id, PORT: String(port), DATABASE_URL: db, HOST: '127.0.0.1', PG_POOL_MAX: '5', SERVICE_NAME: bug.service },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let tail = '';
       child.stderr?.on('data', (c: Buffer) => (tail = (tail + c.toString('utf8')).slice(-2000)));
       children.push(child);
       urls.push(`http://127.0.0.1:${port}`);
-      void phase;
     }
     await Promise.all(children.map((c, i) => healthy(urls[i] as string, c, 120_000)));
     const endpoints = { ...sb.endpoints, services: { ...sb.endpoints.services, [bug.service]: { baseUrl: urls[0] as string, emptyBaseUrl: urls[1] as string } } };

@@ -48,7 +48,12 @@ function customLaunches(config: ResolvedConfig, json: string): ServiceLaunch[] {
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
     throw new ConfigError('--service-command', '', 'must be a JSON array of strings');
   }
-  return config.services.map((svc) => conventionalLaunch(svc.name, (argv as string[]).map((a) => a.replaceAll('{name}', svc.name)), config.rootDir));
+  // The command is replaced, not the environment: a service's own env (e.g. the base URL of a
+  // service it calls, `{baseUrl.risk}`) still reaches the substitute.
+  return config.services.map((svc) => {
+    const launch = conventionalLaunch(svc.name, (argv as string[]).map((a) => a.replaceAll('{name}', svc.name)), config.rootDir);
+    return { ...launch, env: { ...(svc.start?.env ?? {}), ...launch.env } };
+  });
 }
 
 /** A duration flag in milliseconds: a whole number >= 0, else a usage error (exit 2). */

@@ -212,7 +212,8 @@ test('DR-01 two fresh runs fed the same ticks produce identical normalised ledge
     { AAA: 151.25, BBB: 179.75, CCC: 260 },
     { AAA: 300, BBB: 10, CCC: 20 },
   ];
-  const runs = await Promise.all([fx.run({ initialCash: 700, strategy: 'replay' }), fx.run({ initialCash: 700, strategy: 'replay' })]);
+  // 2,000 each: at most 500 per ticker at cost (the seeded maxPositionPct 0.25, seed 003 RK-02)
+  const runs = await Promise.all([fx.run({ initialCash: 2_000, strategy: 'replay' }), fx.run({ initialCash: 2_000, strategy: 'replay' })]);
   // the two runs tick interleaved, concurrently: the outcome must not depend on timing
   for (const [i, prices] of feed.entries()) {
     const results = await Promise.all(runs.map((r) => tick(r.id, logicalTime(60 + i), prices)));
@@ -221,18 +222,18 @@ test('DR-01 two fresh runs fed the same ticks produce identical normalised ledge
   const [a, b] = await Promise.all(runs.map((r) => normalisedLedger(r.id)));
   expect(a).toEqual(b);
   // and the ledger is the one the strategy implies (a rejection included), not merely equal
-  expect(a!.orders.map((o) => `${String(o.ticker)}:${String(o.status)}`)).toEqual([
+  expect(a!.orders.map((o) => `${String(o.ticker)}:${String(o.status)}${o.reject_reason ? `:${String(o.reject_reason)}` : ''}`)).toEqual([
     'AAA:FILLED', 'BBB:FILLED',
-    'AAA:FILLED', 'BBB:FILLED', 'CCC:REJECTED',
-    'AAA:REJECTED', 'BBB:REJECTED',
+    'AAA:FILLED', 'BBB:FILLED', 'CCC:FILLED',
+    'AAA:FILLED', 'BBB:REJECTED:MAX_POSITION', // a third BBB at 179.75 would cost 540.75
     'BBB:FILLED', 'CCC:FILLED',
   ]);
   expect(a!.positions).toEqual([
-    { ticker: 'AAA', quantity: 2, avg_price: 149.75 },
+    { ticker: 'AAA', quantity: 3, avg_price: 150.25 },
     { ticker: 'BBB', quantity: 3, avg_price: 123.6667 },
-    { ticker: 'CCC', quantity: 1, avg_price: 20 },
+    { ticker: 'CCC', quantity: 2, avg_price: 109.5 },
   ]);
-  expect(a!.run).toEqual([{ strategy: 'replay', status: 'RUNNING', initial_cash: 700, cash: 9.5 }]);
+  expect(a!.run).toEqual([{ strategy: 'replay', status: 'RUNNING', initial_cash: 2_000, cash: 959.25 }]);
 });
 
 describe('concurrency', () => {

@@ -87,7 +87,12 @@ test('OR-04 a BUY the cash cannot cover is REJECTED (INSUFFICIENT_CASH): no trad
 });
 
 test('OR-04 boundary: cash exactly equal to the cost fills, leaving 0', async () => {
-  const { run, ticker } = await setup(333.33, 999.99);
+  // 3,999.96 spent down to 999.99 on three other tickers, each 999.99: exactly the 25% position limit (RK-02)
+  const { run, ticker } = await setup(333.33, 3_999.96);
+  for (let i = 0; i < 3; i++) {
+    const other = await fx.price(999.99);
+    expect(ok(await place(run.id, { ticker: other.ticker, side: 'BUY', orderType: 'MARKET', quantity: 1 }), 201).status).toBe('FILLED');
+  }
   expect(ok(await place(run.id, { ticker, side: 'BUY', orderType: 'MARKET', quantity: 3 }), 201).status).toBe('FILLED');
   expect((await getRun(run.id)).cash).toBe(0);
   expect(ok(await place(run.id, { ticker, side: 'BUY', orderType: 'MARKET', quantity: 0.01 }), 201).rejectReason).toBe('INSUFFICIENT_CASH');

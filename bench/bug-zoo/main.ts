@@ -44,7 +44,7 @@ export function withBug(real: ServiceDefinition, bug: Bug, scratchDir: string): 
     specFile = join(scratchDir, `${real.name}.json`);
     writeFileSync(specFile, JSON.stringify(doc));
   }
-  return { name: real.name, specFile, handlers };
+  return { ...real, specFile, handlers };
 }
 
 /** Buffer what the runtime writes (it always calls writeHead(...).end(text)) and let the bug rewrite it. */

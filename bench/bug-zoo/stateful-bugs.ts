@@ -26,7 +26,7 @@ async function uncommitted(h: Handler, req: HandlerRequest, ctx: HandlerContext)
   let reply: Reply | undefined;
   try {
     await ctx.transaction(async (client: PoolClient) => {
-      const inTx: HandlerContext = { db: client as unknown as Pool, transaction: (fn) => fn(client) };
+      const inTx: HandlerContext = { ...ctx, db: client as unknown as Pool, transaction: (fn) => fn(client) };
       reply = await settle(h, req, inTx);
       throw ROLLBACK;
     });

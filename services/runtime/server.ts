@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { HttpError, mapPgError, unprocessable, type ValidationIssue } from './errors';
+import { HttpError, isConnectionFailure, mapPgError, unprocessable, type ValidationIssue } from './errors';
 import { compileRoutes, toIssues, type Route } from './spec-routes';
-import type { HandlerContext, ServiceDefinition } from './types';
+import { missingDependencyEnv, type HandlerContext, type ServiceDefinition } from './types';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -70,8 +70,34 @@ function findRoute(routes: Route[], method: string, pathname: string): { route?:
   return { allowed };
 }
 
+/**
+ * A pooled client with a transaction open. An idle client whose session the server ended
+ * (pg_terminate_backend, a restart) can be handed out before the pool has seen its 'error' event:
+ * its BEGIN fails, nothing was written, so that client is destroyed and BEGIN is tried once more
+ * on a fresh connection (which, while the database is down, fails with the real reason: a 503).
+ */
+async function begin(db: pg.Pool): Promise<pg.PoolClient> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await db.connect();
+    try {
+      await client.query('BEGIN');
+      return client;
+    } catch (err) {
+      client.release(err as Error);
+      if (attempt >= 2 || !isConnectionFailure(err)) throw err;
+    }
+  }
+}
+
 /** The request pipeline: route, validate against the spec, run the handler, map errors. */
-export function createServiceServer(service: ServiceDefinition, db: pg.Pool, log: (line: string) => void): Server {
+export function createServiceServer(
+  service: ServiceDefinition,
+  db: pg.Pool,
+  log: (line: string) => void,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Server {
+  const unset = missingDependencyEnv(service, env);
+  if (unset) throw new Error(`${service.name}: ${unset} is not set (the base URL of the ${service.dependencies?.[unset]} service it calls)`);
   const routes = compileRoutes(service.specFile);
   const missing = routes.filter((r) => !service.handlers[r.operationId] && r.pathTemplate !== '/health');
   if (missing.length) throw new Error(`${service.name}: no handler for ${missing.map((r) => r.operationId).join(', ')}`);
@@ -81,18 +107,21 @@ export function createServiceServer(service: ServiceDefinition, db: pg.Pool, log
 
   const ctx: HandlerContext = {
     db,
+    env,
     async transaction(fn) {
-      const client = await db.connect();
+      const client = await begin(db);
+      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
         const result = await fn(client);
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A connection the server dropped is destroyed, not handed to the next request.
+        if (isConnectionFailure(err)) broken = err as Error;
+        else await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
   };
@@ -167,14 +196,40 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/**
+ * The service's pool. An idle client whose connection the server terminated (pg_terminate_backend,
+ * a restart) emits 'error' on the pool: without a listener that kills the process. The pool drops
+ * that client; the next request connects anew or, while the database is down, gets a 503.
+ */
+export function createPool(databaseUrl: string, max: number, connectTimeoutMs: number, log: (line: string) => void): pg.Pool {
+  const db = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: connectTimeoutMs });
+  db.on('error', (err) => log(`pool error (idle client dropped): ${err.message}`));
+  return db;
+}
+
 /** Start a service in this process (tests) or as the process's whole job (main.ts). */
 export async function startService(
   service: ServiceDefinition,
-  opts: { databaseUrl: string; port?: number; host?: string; poolMax?: number; log?: (line: string) => void },
+  opts: {
+    databaseUrl: string;
+    port?: number;
+    host?: string;
+    poolMax?: number;
+    /** How long a request waits for a database connection before it is a 503 (ms). */
+    connectTimeoutMs?: number;
+    log?: (line: string) => void;
+    env?: Readonly<Record<string, string | undefined>>;
+  },
 ): Promise<RunningService> {
-  const db = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 5 });
-  db.on('error', (err) => (opts.log ?? (() => undefined))(`pool error: ${err.message}`));
-  const server = createServiceServer(service, db, opts.log ?? (() => undefined));
+  const log = opts.log ?? (() => undefined);
+  const db = createPool(opts.databaseUrl, opts.poolMax ?? 5, opts.connectTimeoutMs ?? 5_000, log);
+  let server: Server;
+  try {
+    server = createServiceServer(service, db, log, opts.env ?? process.env);
+  } catch (err) {
+    await db.end();
+    throw err;
+  }
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
@@ -199,12 +254,18 @@ export function runServiceMain(service: ServiceDefinition): void {
     console.error(`${service.name}: DATABASE_URL is not set`);
     process.exit(2);
   }
+  const unset = missingDependencyEnv(service, process.env);
+  if (unset) {
+    console.error(`${service.name}: ${unset} is not set (the base URL of the ${service.dependencies?.[unset]} service it calls)`);
+    process.exit(2);
+  }
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${service.name} ${line}\n`);
   startService(service, {
     databaseUrl,
     port: Number(process.env.PORT ?? 0),
     host: process.env.HOST ?? '127.0.0.1',
     poolMax: Number(process.env.PG_POOL_MAX ?? 5),
+    connectTimeoutMs: Number(process.env.PG_CONNECT_TIMEOUT_MS ?? 5_000),
     log,
   }).then(
     (running) => {

@@ -11,6 +11,8 @@ export interface HandlerRequest {
 
 export interface HandlerContext {
   db: Pool;
+  /** The service's environment (process.env, or what a test passed): where its dependencies answer. */
+  env: Readonly<Record<string, string | undefined>>;
   /** Run fn in one transaction; rolled back when it throws. */
   transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T>;
 }
@@ -28,6 +30,17 @@ export interface ServiceDefinition {
   /** Absolute path of the OpenAPI document. */
   specFile: string;
   handlers: Record<string, Handler>;
+  /**
+   * Services this one calls, by the environment variable that holds each one's base URL
+   * (`{ RISK_BASE_URL: 'risk' }`). Each variable must be set: a missing one is a start-up error
+   * naming it, never a check silently skipped. In-process tests start the named service beside it.
+   */
+  dependencies?: Record<string, string>;
+}
+
+/** The first dependency variable that `env` lacks, or undefined. */
+export function missingDependencyEnv(service: ServiceDefinition, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  return Object.keys(service.dependencies ?? {}).find((name) => !env[name]);
 }
 
 export const ok = (body: unknown): Reply => ({ status: 200, body });

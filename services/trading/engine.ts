@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { OrderRow, RunRow } from './rows';
+import type { RiskCheck } from './risk-check';
 
 /**
  * Order execution, shared by `POST /runs/{runId}/orders` and ticks. Runs inside the caller's
@@ -23,11 +24,18 @@ export function isMarketable(order: Pick<OrderRequest, 'side' | 'orderType' | 'l
   return order.side === 'BUY' ? order.limitPrice >= price : order.limitPrice <= price;
 }
 
-/** Place one order at `price`: FILLED (trade + position + cash), PENDING, or REJECTED with a reason. */
-export async function executeOrder(client: PoolClient, run: RunRow, order: OrderRequest, price: number): Promise<OrderRow> {
+/**
+ * Place one order at `price`: FILLED (trade + position + cash), PENDING, or REJECTED with a reason.
+ * Every order first passes the risk service's check (RK-03: a locked ticker is `SYMBOL_LOCKED`;
+ * risk down is a 503 that rolls the caller's transaction back).
+ */
+export async function executeOrder(client: PoolClient, run: RunRow, order: OrderRequest, price: number, risk: RiskCheck): Promise<OrderRow> {
   let status: OrderRow['status'] = 'PENDING';
   let rejectReason: string | null = null;
-  if (isMarketable(order, price)) {
+  if (await risk(order.ticker)) {
+    status = 'REJECTED';
+    rejectReason = 'SYMBOL_LOCKED';
+  } else if (isMarketable(order, price)) {
     rejectReason = order.side === 'BUY' ? await debitForBuy(client, run, order, price) : await creditForSell(client, run, order, price);
     status = rejectReason ? 'REJECTED' : 'FILLED';
   }
@@ -48,14 +56,34 @@ export async function executeOrder(client: PoolClient, run: RunRow, order: Order
   return rows[0] as OrderRow;
 }
 
-/** Debit the cost and grow the position; the reason to reject when cash does not cover it. */
+/**
+ * Debit the cost and grow the position; the reason to reject when cash does not cover it (RK-01)
+ * or the position would pass engine_config.max_position_pct (RK-02). The limit is the database's
+ * (trigger positions_limit, SQLSTATE P0400): the savepoint undoes the debit when it refuses.
+ */
 async function debitForBuy(client: PoolClient, run: RunRow, order: OrderRequest, price: number): Promise<string | null> {
+  await client.query('SAVEPOINT buy');
   const debited = await client.query(
     `UPDATE strategy_runs SET cash = cash - round($2::numeric * $3::numeric, 2)
      WHERE id = $1 AND cash >= round($2::numeric * $3::numeric, 2)`,
     [run.id, order.quantity, price],
   );
-  if (!debited.rowCount) return 'INSUFFICIENT_CASH';
+  if (!debited.rowCount) {
+    await client.query('RELEASE SAVEPOINT buy');
+    return 'INSUFFICIENT_CASH';
+  }
+  try {
+    await growPosition(client, run, order, price);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'P0400') throw err;
+    await client.query('ROLLBACK TO SAVEPOINT buy'); // the debit goes with it
+    return 'MAX_POSITION';
+  }
+  await client.query('RELEASE SAVEPOINT buy');
+  return null;
+}
+
+async function growPosition(client: PoolClient, run: RunRow, order: OrderRequest, price: number): Promise<void> {
   await client.query(
     `INSERT INTO positions (run_id, user_id, ticker, quantity, avg_price, updated_at)
      VALUES ($1, $2, $3, $4, $5, now())
@@ -66,7 +94,6 @@ async function debitForBuy(client: PoolClient, run: RunRow, order: OrderRequest,
        updated_at = EXCLUDED.updated_at`,
     [run.id, run.user_id, order.ticker, order.quantity, price],
   );
-  return null;
 }
 
 /** Shrink the position and credit the proceeds; the reason to reject when the position is short. */

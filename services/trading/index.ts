@@ -7,11 +7,13 @@ import { getOrder, listRunOrders, listRunPositions, listRunTrades, placeOrder } 
 import { createRun, deleteRun, getRun, listRuns, stopRun } from './handlers/runs';
 import { listRunDecisions, runTick } from './handlers/ticks';
 import { createTrader, getTrader, listTraders } from './handlers/traders';
+import { RISK_BASE_URL } from './risk-check';
 
 /** The trading engine (openapi/trading.yaml): runs, orders, fills, ticks, config, notifications. */
 export const service: ServiceDefinition = {
   name: 'trading',
   specFile: resolve(__dirname, '..', '..', 'openapi', 'trading.yaml'),
+  dependencies: { [RISK_BASE_URL]: 'risk' },
   handlers: {
     getEngineConfig,
     replaceEngineConfig,

@@ -172,3 +172,36 @@ export const toNotification = (r: NotificationRow) => ({
   createdAt: iso(r.created_at),
   deliveredAt: isoOrNull(r.delivered_at),
 });
+
+export interface EventRow {
+  id: string;
+  run_id: string;
+  user_id: string;
+  logical_time: Ts;
+  event_type: 'SIP_EXECUTED' | 'SIP_SKIPPED' | 'REBALANCED';
+  order_id: string | null;
+  detail: string;
+  created_at: Ts;
+}
+export const toEvent = (r: EventRow) => ({
+  id: r.id,
+  runId: r.run_id,
+  logicalTime: iso(r.logical_time),
+  eventType: r.event_type,
+  orderId: r.order_id,
+  detail: r.detail,
+  createdAt: iso(r.created_at),
+});
+
+export interface MtmRow {
+  logical_time: Ts;
+  cash: number;
+  positions_value: number;
+  equity: number;
+}
+export const toMarkToMarket = (r: MtmRow) => ({
+  logicalTime: iso(r.logical_time),
+  cash: r.cash,
+  positionsValue: r.positions_value,
+  equity: r.equity,
+});

@@ -17,7 +17,7 @@ export interface TradingHarness {
 }
 
 /** The trading service over a database of its own plus a direct connection for database assertions. */
-export async function startTrading(opts: { seeded?: boolean } = {}): Promise<TradingHarness> {
+export async function startTrading(opts: { seeded?: boolean; env?: Record<string, string> } = {}): Promise<TradingHarness> {
   const svc = await startTestService('trading', opts);
   const pg = new Client({ connectionString: svc.db.url });
   await pg.connect();

@@ -137,7 +137,7 @@ describe('orders (OR-01..OR-05)', () => {
 
   test('the market price drives fills; a second buy averages the position price', async () => {
     await t.call('createMarketPrice', 'POST', '/market-prices', { ticker: 'ENGA', price: 10 });
-    const runId = await newRun(1000);
+    const runId = await newRun(2000);
     await order(runId, buy('ENGA', 10));
     expect((await t.call('setMarketPrice', 'PUT', '/market-prices/ENGA', { price: 20 })).status).toBe(200);
     const second = await order(runId, buy('ENGA', 10));
@@ -146,7 +146,7 @@ describe('orders (OR-01..OR-05)', () => {
     expect(trades.map((x: any) => x.price)).toEqual([10, 20]);
     const positions = (await t.call('listRunPositions', 'GET', `/runs/${runId}/positions`)).body;
     expect(positions).toEqual([expect.objectContaining({ ticker: 'ENGA', quantity: 20, avgPrice: 15 })]);
-    expect(await cashOf(runId)).toBe(700);
+    expect(await cashOf(runId)).toBe(1700);
   });
 
   test.each([
@@ -185,7 +185,7 @@ describe('orders (OR-01..OR-05)', () => {
   });
 
   test('SELL: fills against the position and credits cash; beyond the position it is REJECTED', async () => {
-    const runId = await newRun(1000);
+    const runId = await newRun(4000);
     await order(runId, buy('XOM', 5));
     const sold = await order(runId, { ticker: 'XOM', side: 'SELL', orderType: 'MARKET', quantity: 2 });
     expect(sold.body.status).toBe('FILLED');
@@ -194,7 +194,7 @@ describe('orders (OR-01..OR-05)', () => {
     const high = await order(runId, { ticker: 'XOM', side: 'SELL', orderType: 'LIMIT', quantity: 1, limitPrice: 111 });
     expect(high.body.status).toBe('PENDING');
     expect((await t.call('listRunPositions', 'GET', `/runs/${runId}/positions`)).body).toEqual([expect.objectContaining({ ticker: 'XOM', quantity: 3, avgPrice: 110 })]);
-    expect(await cashOf(runId)).toBe(1000 - 550 + 220);
+    expect(await cashOf(runId)).toBe(4000 - 550 + 220);
     expect(await t.count('trades', 'run_id = $1', [runId])).toBe(2);
   });
 
@@ -228,12 +228,17 @@ describe('orders (OR-01..OR-05)', () => {
   });
 
   test('racing fills serialise on the run: cash for 2 buys, 5 at once -> 2 FILLED, 3 REJECTED, cash never negative', async () => {
-    const runId = await newRun(400);
+    // 10,000 spent down to 400 on four other tickers (2,400 each, under the 25% position limit)
+    const runId = await newRun(10000);
+    for (const ticker of ['RACA', 'RACB', 'RACC', 'RACD']) {
+      await t.call('createMarketPrice', 'POST', '/market-prices', { ticker, price: 2400 });
+      expect((await order(runId, buy(ticker, 1))).body.status).toBe('FILLED');
+    }
     const results = await Promise.all([1, 2, 3, 4, 5].map(() => order(runId, buy('XOM', 1.5))));
     const statuses = results.map((r) => r.body.status).sort();
     expect(statuses).toEqual(['FILLED', 'FILLED', 'REJECTED', 'REJECTED', 'REJECTED']);
     expect(await cashOf(runId)).toBe(70);
-    expect(await t.count('trades', 'run_id = $1', [runId])).toBe(2);
+    expect(await t.count('trades', `run_id = $1 AND ticker = 'XOM'`, [runId])).toBe(2);
   });
 });
 
@@ -315,6 +320,9 @@ describe('ticks', () => {
     expect(res.body.replayed).toBe(true);
     expect(ids(res.body.decisions)).toEqual([id.DECISION_ALICE_AAPL_BUY, id.DECISION_ALICE_MSFT_HOLD, id.DECISION_ALICE_NVDA_BUY]);
     expect(res.body.orders).toEqual([]);
+    expect(res.body.markToMarket).toEqual({ logicalTime: id.SEED_TICK_TIME, cash: 96000, positionsValue: 4000, equity: 100000 });
+    expect(res.body.events).toEqual([expect.objectContaining({ id: id.EVENT_ALICE_REBALANCED, eventType: 'REBALANCED', orderId: null })]);
+    expect(await t.count('mtm_ledger', 'run_id = $1', [id.RUN_ALICE_ACTIVE])).toBe(1);
   });
 
   test('a BUY the cash cannot cover is a REJECTED order; the tick still counts', async () => {
@@ -345,7 +353,7 @@ describe('ticks', () => {
       ['2026-01-06T10:01:00.000Z', { AAPL: 199.5, NVDA: 120 }],
       ['2026-01-06T10:02:00.000Z', { AAPL: 205, NVDA: 119.25 }],
     ];
-    const runs = [await newRun(1000), await newRun(1000)];
+    const runs = [await newRun(2000), await newRun(2000)];
     for (const runId of runs) for (const [time, prices] of feed) expect((await tick(runId, time, prices)).status).toBe(201);
     const ledger = async (runId: string) => {
       const strip = (list: Record<string, unknown>[]) =>
@@ -364,7 +372,7 @@ describe('ticks', () => {
     const [a, b] = [await ledger(runs[0] as string), await ledger(runs[1] as string)];
     expect(a).toEqual(b);
     expect(a.decisions).toHaveLength(6);
-    expect(a.cash).toBe(1000 - 195 - 199.5 - 120 - 119.25);
+    expect(a.cash).toBe(2000 - 195 - 199.5 - 120 - 119.25);
     expect(a.positions).toEqual([
       { ticker: 'AAPL', quantity: 2, avgPrice: 197.25 },
       { ticker: 'NVDA', quantity: 2, avgPrice: 119.625 },

@@ -1,5 +1,6 @@
 import { badRequest, conflict, created, notFound, ok, unprocessable, type Handler, type ValidationIssue } from '../../runtime';
 import { executeOrder, type OrderRequest } from '../engine';
+import { riskCheckFrom } from '../risk-check';
 import { toOrder, toPosition, toTrade, type MarketPriceRow, type OrderRow, type PositionRow, type TradeRow } from '../rows';
 import { filter, page, requireRun } from './common';
 
@@ -42,15 +43,19 @@ export const listRunOrders: Handler = async (req, { db }) => {
   return ok(rows.map(toOrder));
 };
 
-/** OR-01..OR-05: fill, reject or leave pending, all in one transaction with the run locked. */
+/**
+ * OR-01..OR-05, RK-01..RK-03: fill, reject or leave pending, all in one transaction with the run
+ * locked; risk down or the database down is a 503 and the transaction rolls back (nothing written).
+ */
 export const placeOrder: Handler = async (req, ctx) => {
   const order = checkOrderInput(req.body as OrderInput);
+  const risk = riskCheckFrom(ctx.env);
   return ctx.transaction(async (client) => {
     const run = await requireRun(client, String(req.params.runId), true);
     if (run.status !== 'RUNNING') throw conflict(`run ${run.id} is ${run.status}: it accepts no new orders`);
     const { rows } = await client.query<MarketPriceRow>('SELECT * FROM market_prices WHERE ticker = $1', [order.ticker]);
     if (!rows[0]) throw badRequest(`no market price for ${order.ticker}`);
-    return created(toOrder(await executeOrder(client, run, order, rows[0].price)));
+    return created(toOrder(await executeOrder(client, run, order, rows[0].price, risk)));
   });
 };
 
