@@ -5,6 +5,7 @@ import type { Middleware } from 'openapi-fetch';
 import { assertSandboxAlive, describeDeadServices, readSandboxStatus } from '../endpoints';
 import type { Phase } from './case-types';
 import type { LoadedContract } from './contract';
+import { requestBodyText } from './http-client';
 
 /** Contract 4: one line of `$HARNESS_CALLS_DIR/calls-<pid>.jsonl` per exchange; the reports read these. */
 export interface RecordedCall {
@@ -119,7 +120,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
   return {
     async onRequest({ request, id }) {
       assertSandboxAlive(options.service);
-      const body = request.body ? await request.clone().text() : undefined;
+      const body = requestBodyText(request) ?? (request.body ? await request.clone().text() : undefined);
       started.set(id, { at: performance.now(), ...(body !== undefined ? { body } : {}) });
       return undefined;
     },
