@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
 import { clearTimeout as clearRealTimeout, setTimeout as setRealTimeout } from 'node:timers';
-import { runInThisContext } from 'node:vm';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Agent } from 'undici';
+import { nodeRequire } from '../node-require';
 
 /**
  * The typed clients' HTTP: the `fetch` openapi-fetch calls, sent over undici's dispatcher API
@@ -22,27 +21,15 @@ import type { Agent } from 'undici';
  */
 
 /**
- * undici through Node's own require, not the caller's: Jest gives every test file a module
- * registry of its own and would load undici's 110 modules again for each file (~60 ms of CPU a
- * file, the largest part of what the client cost in the profile); Node's cache is the process's,
- * so a worker loads it once and its connections stay open across files. Inside a test file Jest
- * also answers `require('node:module')` and `process.getBuiltinModule` with its own registry's
- * loader; the worker's real `process` (the main context's global, which `vm.runInThisContext`
- * evaluates in) gives Node's.
+ * undici through Node's own require, not the test file's: Jest would load its 110 modules again
+ * for every test file (~60 ms of CPU a file, the largest part of what the client cost in the
+ * profile); a worker loads it once, and its connections stay open across files.
  */
-let undiciModule: Undici | undefined;
 const SHARED_AGENT = Symbol.for('contract-harness.http-agent');
 type Undici = typeof import('undici') & { [SHARED_AGENT]?: Agent };
 
-function loadUndici(): Undici {
-  if (undiciModule) return undiciModule;
-  const realProcess = runInThisContext('process') as { getBuiltinModule?: (id: string) => unknown };
-  const moduleApi = (realProcess.getBuiltinModule?.('node:module') as { createRequire: typeof createRequire } | undefined) ?? { createRequire };
-  return (undiciModule = moduleApi.createRequire(__filename)('undici') as Undici);
-}
-
 function sharedAgent(): Agent {
-  const undici = loadUndici();
+  const undici = nodeRequire()('undici') as Undici;
   // keep-alive connections, one pool per origin, shared by every client of this process
   undici[SHARED_AGENT] ??= new undici.Agent();
   return undici[SHARED_AGENT];
