@@ -46,7 +46,7 @@ export class SentRequest extends Request {
   }
 }
 
-/** The request body as sent: the text the client serialised, else the request's own bytes. */
+/** The body text a SentRequest was given (what the client serialised); undefined for any other body, or none. */
 export function requestBodyText(request: Request): string | undefined {
   return request instanceof SentRequest ? request.bodyText : undefined;
 }
@@ -100,7 +100,7 @@ async function exchange(request: Request, signal: AbortSignal): Promise<Response
   let url = new URL(request.url);
   const headers = new Headers(request.headers);
   for (const [name, value] of DEFAULT_HEADERS) if (!headers.has(name)) headers.set(name, value);
-  let body: string | Uint8Array | undefined = request instanceof SentRequest && request.bodyText !== undefined ? request.bodyText : request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+  let body: string | Uint8Array | undefined = requestBodyText(request) ?? (request.body ? new Uint8Array(await request.arrayBuffer()) : undefined);
   for (let redirects = 0; ; redirects++) {
     let answer;
     try {
