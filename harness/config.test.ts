@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
-import { databasePlaceholders, expandPlaceholders } from './placeholders';
+import { databasePlaceholders, expandPlaceholders, serviceUrlPlaceholders } from './placeholders';
 
 /** The config's sandbox keys: what is refused, where (file + JSON pointer), and what is resolved. */
 
@@ -40,6 +40,8 @@ test.each([
   ['sandbox false needs baseUrl', { sandbox: false, services: [{ name: 'orders', spec: 'orders.yaml' }] }, '/services/0/baseUrl', /required when "sandbox" is false/],
   ['an unknown placeholder in start.env', { sandbox: {}, services: [{ ...service, start: { ...start, env: { PORT: '{prot}' } } }] }, '/services/0/start/env/PORT', /unknown placeholder \{prot\} \(known: \{port\} \{databaseUrl\}/],
   ['an unknown placeholder in start.command', { sandbox: {}, services: [{ ...service, start: { command: ['node', 'main.js', '--db={database}'] } }] }, '/services/0/start/command/2', /unknown placeholder \{database\}/],
+  ['a {baseUrl.<service>} of a service not configured', { sandbox: {}, services: [{ ...service, start: { ...start, env: { RISK_URL: '{baseUrl.risk}' } } }] }, '/services/0/start/env/RISK_URL', /unknown placeholder \{baseUrl\.risk\} names no configured service \(orders\)/],
+  ['a {baseUrl.<service>} in a migration command', { sandbox: { migrations: { command: 'migrate {baseUrl.orders}' } }, services: [service] }, '/sandbox/migrations/command', /unknown placeholder \{baseUrl\.orders\} names no configured service \(none here\)/],
   ['an unknown placeholder in a migration command', { sandbox: { migrations: { command: 'migrate --url {db.url}' } }, services: [service] }, '/sandbox/migrations/command', /unknown placeholder \{db\.url\}/],
   ['a migrations folder that is not there', { sandbox: { migrations: 'db/nope' }, services: [service] }, '/sandbox/migrations', /migrations folder not found: .*db\/nope/],
   ['a seed of another kind', { sandbox: { seed: 'db/migrations' }, services: [service] }, '/sandbox/seed', /a seed is a \.sql file, a \.ts\/\.js module or \{ "command": "\.\.\." \}/],
@@ -82,4 +84,18 @@ test('placeholders expand in one pass: database parts, phase, ${ENV}; a missing 
   );
   expect(() => expandPlaceholders('${NOPE_X}', values, 'services[0].start.env.TOKEN', {})).toThrow('services[0].start.env.TOKEN: environment variable NOPE_X is not set');
   expect(() => expandPlaceholders('{port}', {}, 'sandbox.seed.command')).toThrow('sandbox.seed.command: {port} has no value here');
+});
+
+test('{baseUrl.<service>} is where that service answers in the same phase; a configured one is accepted', () => {
+  const values = serviceUrlPlaceholders({ risk: 'http://127.0.0.1:4001', 'price-feed': 'http://127.0.0.1:4002' });
+  expect(expandPlaceholders('{baseUrl.risk}/v1 {baseUrl.price-feed}', values, 'x')).toBe('http://127.0.0.1:4001/v1 http://127.0.0.1:4002');
+  expect(() => expandPlaceholders('{baseUrl.audit}', values, 'env.AUDIT')).toThrow('env.AUDIT: {baseUrl.audit} has no value here');
+  const config = load({
+    sandbox: {},
+    services: [
+      { ...service, start: { ...start, env: { RISK_URL: '{baseUrl.risk}' } } },
+      { ...service, name: 'risk', start },
+    ],
+  });
+  expect(config.services[0]?.start?.env).toEqual({ RISK_URL: '{baseUrl.risk}' });
 });

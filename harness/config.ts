@@ -103,15 +103,21 @@ const splitCommand = (command: CommandLineConfig): string[] => (typeof command =
 
 const KNOWN_PLACEHOLDERS = PLACEHOLDERS.map((p) => `{${p}}`).join(' ');
 
-/** Refuse a `{name}` that is no placeholder, at the pointer of the string that holds it. */
-function checkPlaceholders(file: string, pointer: string, value: string): void {
-  const unknown = unknownPlaceholder(value);
-  if (unknown) throw new ConfigError(file, pointer, `unknown placeholder ${unknown} (known: ${KNOWN_PLACEHOLDERS})`);
+/**
+ * Refuse a `{name}` that is no placeholder, at the pointer of the string that holds it;
+ * `services`: the configured names a `{baseUrl.<service>}` may name (none in migration and seed commands).
+ */
+function checkPlaceholders(file: string, pointer: string, value: string, services: readonly string[] = []): void {
+  const unknown = unknownPlaceholder(value, services);
+  if (unknown) {
+    const why = unknown.startsWith('{baseUrl.') ? `names no configured service (${services.join(', ') || 'none here'})` : `(known: ${KNOWN_PLACEHOLDERS})`;
+    throw new ConfigError(file, pointer, `unknown placeholder ${unknown} ${why}`);
+  }
 }
 
-function checkCommandPlaceholders(file: string, pointer: string, command: CommandLineConfig): void {
-  if (typeof command === 'string') checkPlaceholders(file, pointer, command);
-  else command.forEach((arg, i) => checkPlaceholders(file, `${pointer}/${i}`, arg));
+function checkCommandPlaceholders(file: string, pointer: string, command: CommandLineConfig, services: readonly string[] = []): void {
+  if (typeof command === 'string') checkPlaceholders(file, pointer, command, services);
+  else command.forEach((arg, i) => checkPlaceholders(file, `${pointer}/${i}`, arg, services));
 }
 
 function resolveStep(file: string, rootDir: string, step: string | { command: CommandLineConfig }, pointer: string, kind: 'migrations' | 'seed'): ResolvedStep {
@@ -138,12 +144,12 @@ function resolveSandbox(file: string, rootDir: string, sandbox: SandboxConfig): 
   };
 }
 
-function resolveStart(file: string, rootDir: string, start: StartConfig, pointer: string): ResolvedStart {
+function resolveStart(file: string, rootDir: string, start: StartConfig, pointer: string, services: readonly string[]): ResolvedStart {
   const command = splitCommand(start.command);
   if (command.length === 0 || command[0] === '') throw new ConfigError(file, `${pointer}/command`, 'empty command');
-  checkCommandPlaceholders(file, `${pointer}/command`, start.command);
+  checkCommandPlaceholders(file, `${pointer}/command`, start.command, services);
   const env = start.env ?? {};
-  for (const [key, value] of Object.entries(env)) checkPlaceholders(file, `${pointer}/env/${escapePointer(key)}`, value);
+  for (const [key, value] of Object.entries(env)) checkPlaceholders(file, `${pointer}/env/${escapePointer(key)}`, value, services);
   const cwd = resolve(rootDir, start.cwd ?? '.');
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new ConfigError(file, `${pointer}/cwd`, `no such folder: ${cwd}`);
   return { command, cwd, env, health: start.health ?? '/health', pointer };
@@ -180,7 +186,7 @@ export function loadConfig(file: string = configPath()): ResolvedConfig {
       spec: resolve(rootDir, svc.spec),
       headers: svc.headers ?? {},
       bindings: svc.bindings ?? {},
-      ...(start && raw.sandbox !== false ? { start: resolveStart(file, rootDir, start, `/services/${i}/start`) } : {}),
+      ...(start && raw.sandbox !== false ? { start: resolveStart(file, rootDir, start, `/services/${i}/start`, raw.services.map((s) => s.name)) } : {}),
     })),
   };
 }

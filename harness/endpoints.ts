@@ -19,6 +19,10 @@ export interface ServiceEndpoints {
 export interface EndpointsFile {
   databaseUrl: string;
   services: Record<string, ServiceEndpoints>;
+  /** Optional (a sandbox writes it): the server's admin URL, for a private platform's own database. */
+  adminUrl?: string;
+  /** Optional (a sandbox writes it): the template databases the run's databases were cloned from. */
+  templates?: { migrated: string; seeded: string };
 }
 
 export interface DeadService {
@@ -64,7 +68,17 @@ export function readEndpointsFile(file: string): EndpointsFile {
     if (typeof value.emptyBaseUrl === 'string') entry.emptyBaseUrl = value.emptyBaseUrl;
     services[name] = entry;
   }
-  return { databaseUrl: typeof raw.databaseUrl === 'string' ? raw.databaseUrl : '', services };
+  const out: EndpointsFile = { databaseUrl: typeof raw.databaseUrl === 'string' ? raw.databaseUrl : '', services };
+  if (raw.adminUrl !== undefined) {
+    if (typeof raw.adminUrl !== 'string') throw new Error(`endpoints file ${file}: adminUrl must be a string`);
+    out.adminUrl = raw.adminUrl;
+  }
+  if (raw.templates !== undefined) {
+    const t = raw.templates;
+    if (!isRecord(t) || typeof t.seeded !== 'string' || typeof t.migrated !== 'string') throw new Error(`endpoints file ${file}: templates must be {"migrated", "seeded"}, two database names`);
+    out.templates = { migrated: t.migrated, seeded: t.seeded };
+  }
+  return out;
 }
 
 /**

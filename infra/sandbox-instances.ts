@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { ConfigError, escapePointer, type ResolvedConfig } from '../harness/config';
-import { databasePlaceholders, expandPlaceholders, type PlaceholderValues } from '../harness/placeholders';
+import { databasePlaceholders, expandPlaceholders, serviceUrlPlaceholders, type PlaceholderValues } from '../harness/placeholders';
 import { findFreePorts, spawnService, waitForHealth, type Phase, type ServiceProcess } from './processes';
 import { SandboxStartError, type ServiceLaunch } from './sandbox-types';
 
@@ -64,10 +64,17 @@ export function findProgram(program: string, cwd: string, path = process.env.PAT
  * Before anything starts: every placeholder and `${ENV}` of a launch can be expanded and its
  * program exists. Each problem is a ConfigError at the key that holds it (exit 2).
  */
-export function checkLaunch(launch: ServiceLaunch): void {
+export function checkLaunch(launch: ServiceLaunch, services: readonly string[] = [launch.name]): void {
   const file = launch.origin?.file ?? `service "${launch.name}"`;
   const pointer = launch.origin?.pointer ?? '';
-  const sample: PlaceholderValues = { ...databasePlaceholders('postgres://u:p@127.0.0.1:5432/db'), port: '1', phase: 'seeded', poolMax: '1', host: '127.0.0.1' };
+  const sample: PlaceholderValues = {
+    ...databasePlaceholders('postgres://u:p@127.0.0.1:5432/db'),
+    ...serviceUrlPlaceholders(Object.fromEntries(services.map((name) => [name, 'http://127.0.0.1:1']))),
+    port: '1',
+    phase: 'seeded',
+    poolMax: '1',
+    host: '127.0.0.1',
+  };
   const expand = (value: string, at: string): string => {
     try {
       return expandPlaceholders(value, sample, 'value');
@@ -86,6 +93,8 @@ export function checkLaunch(launch: ServiceLaunch): void {
 /** What every instance of one start shares. */
 export interface InstanceContext {
   poolMax: number;
+  /** `{baseUrl.<service>}`: where each service's instance of a phase answers. */
+  serviceUrls: Record<Phase, Record<string, string>>;
   logsDir: string;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -100,7 +109,14 @@ export function spawnInstance(
   ctx: InstanceContext,
   appendLog = false,
 ): ServiceProcess {
-  const values: PlaceholderValues = { ...databasePlaceholders(databaseUrl), port: String(port), phase, poolMax: String(ctx.poolMax), host: '127.0.0.1' };
+  const values: PlaceholderValues = {
+    ...databasePlaceholders(databaseUrl),
+    ...serviceUrlPlaceholders(ctx.serviceUrls[phase]),
+    port: String(port),
+    phase,
+    poolMax: String(ctx.poolMax),
+    host: '127.0.0.1',
+  };
   const where = launch.origin ? `${launch.origin.file}#${launch.origin.pointer}` : `service "${launch.name}"`;
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [key, value] of Object.entries(launch.env)) env[key] = expandPlaceholders(value, values, `${where}/env/${key}`);

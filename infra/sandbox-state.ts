@@ -16,6 +16,10 @@ export interface EndpointsJson {
   /** The empty run database (migrated, no rows). */
   emptyDatabaseUrl?: string;
   services: Record<string, { baseUrl: string; emptyBaseUrl: string }>;
+  /** Admin URL of the server (database `postgres`): what a private platform clones its database with. */
+  adminUrl?: string;
+  /** The migrated and the seeded template databases this run cloned (a running run database cannot be a template). */
+  templates?: { migrated: string; seeded: string };
 }
 
 export interface DeadServiceEntry {

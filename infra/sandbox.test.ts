@@ -78,7 +78,10 @@ test('comes up healthy, writes contract-2 files, and stop leaves no process, dat
   expect(stages).toEqual(['postgres', 'migrate', 'seed', 'databases', 'services', 'ready']);
 
   const endpoints = JSON.parse(readFileSync(join(tmp, 'up', 'endpoints.json'), 'utf8'));
-  expect(Object.keys(endpoints).sort()).toEqual(['databaseUrl', 'emptyDatabaseUrl', 'services']);
+  expect(Object.keys(endpoints).sort()).toEqual(['adminUrl', 'databaseUrl', 'emptyDatabaseUrl', 'services', 'templates']);
+  // what a fault suite clones its private database from: this run's own templates on this server
+  expect(endpoints.adminUrl).toBe(sandbox.adminUrl);
+  expect(Object.keys(endpoints.templates).sort()).toEqual(['migrated', 'seeded']);
   expect(Object.keys(endpoints.services)).toEqual(['alpha', 'beta']);
   for (const s of Object.values<{ baseUrl: string; emptyBaseUrl: string }>(endpoints.services)) {
     expect(s.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -110,6 +113,16 @@ test('comes up healthy, writes contract-2 files, and stop leaves no process, dat
   expect(existsSync(join(tmp, 'up', 'endpoints.json'))).toBe(false);
   expect(existsSync(join(tmp, 'up', 'status.json'))).toBe(false);
   expect(existsSync(join(tmp, 'up', 'sandbox.lock'))).toBe(false);
+});
+
+test('{baseUrl.<service>} points each instance at the other service of its own phase', async () => {
+  const sandbox = await start('peers', [fakeLaunch('alpha', 'ok', { PEER_URL: '{baseUrl.beta}' }), fakeLaunch('beta', 'ok', { PEER_URL: '{baseUrl.alpha}' })]);
+  const peerOf = async (url: string | undefined) => ((await (await fetch(`${url}/`)).json()) as { peer: string }).peer;
+  const { alpha, beta } = sandbox.services;
+  expect(await peerOf(alpha?.baseUrl)).toBe(beta?.baseUrl);
+  expect(await peerOf(alpha?.emptyBaseUrl)).toBe(beta?.emptyBaseUrl);
+  expect(await peerOf(beta?.baseUrl)).toBe(alpha?.baseUrl);
+  expect(await peerOf(beta?.emptyBaseUrl)).toBe(alpha?.emptyBaseUrl);
 });
 
 test('a service that fails to start is named, with its phase and log tail, and nothing is left running', async () => {

@@ -15,6 +15,7 @@ import {
 } from './postgres';
 import { findFreePorts, type Phase, type ServiceProcess } from './processes';
 import { awaitInstance, checkLaunch, choosePoolSize, serviceLaunches, spawnInstance, type InstanceContext } from './sandbox-instances';
+import { killPrivateInstances } from './private-instances';
 import { acquireStateDir, type DeadServiceEntry, type EndpointsJson, type StateDir } from './sandbox-state';
 import { SandboxStartError, type ServiceLaunch, type Stage, type StageTiming } from './sandbox-types';
 
@@ -111,7 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (config.sandbox === false) throw new ConfigError(config.file, '/sandbox', 'is false: the services already run, there is no sandbox to start');
   const sandboxConfig = config.sandbox;
   const launches = options.services ?? serviceLaunches(config);
-  launches.forEach(checkLaunch);
+  launches.forEach((launch) => checkLaunch(launch, launches.map((l) => l.name)));
   const logsDir = resolve(options.logsDir ?? join(config.reportsDir, 'logs'));
   const readyTimeoutMs = options.readyTimeoutMs ?? sandboxConfig.readyTimeoutMs;
   const graceMs = options.stopGraceMs ?? 5_000;
@@ -158,6 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // what we started, synchronously, since nothing asynchronous runs any more.
   const killOnExit = (): void => {
     for (const p of procs) if (!p.exitInfo()) p.child.kill('SIGKILL');
+    killPrivateInstances(state.dir);
     const pid = pg && postmasterPid(pg.dataDir);
     if (pid) {
       try {
@@ -174,6 +176,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stopping ??= (async () => {
       phase = 'stopping';
       if (existsSync(state.statusFile)) state.writeStatus({ state: 'stopping', dead });
+      // fault suites' private instances whose worker died without disposing of them
+      const privateDatabases = killPrivateInstances(state.dir);
       await Promise.all(procs.map((p) => p.stop(graceMs)));
       if (pg) {
         const pid = postmasterPid(pg.dataDir);
@@ -181,7 +185,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         await pg.stop();
         clearTimeout(killer);
       } else if (adminUrl) {
-        for (const name of ownDatabases.reverse()) await dropDatabase(adminUrl, name).catch(() => undefined);
+        for (const name of [...privateDatabases, ...ownDatabases.reverse()]) await dropDatabase(adminUrl, name).catch(() => undefined);
       }
       process.removeListener('exit', killOnExit);
     })();
@@ -209,7 +213,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // the first instance that fails cancels the others' wait: its error is the one reported
     const cancel = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
-    const ctx: InstanceContext = { poolMax, logsDir, timeoutMs: readyTimeoutMs, signal, track };
+    // chosen before anything spawns; an instance moved to another port after EADDRINUSE (a port
+    // taken between the choice and the spawn: rare) leaves its callers with the first one
+    const portUrl = (i: number) => `http://127.0.0.1:${ports[i] as number}`;
+    const serviceUrls = {
+      seeded: Object.fromEntries(launches.map((l, i) => [l.name, portUrl(2 * i)])),
+      empty: Object.fromEntries(launches.map((l, i) => [l.name, portUrl(2 * i + 1)])),
+    };
+    const ctx: InstanceContext = { poolMax, serviceUrls, logsDir, timeoutMs: readyTimeoutMs, signal, track };
     const early = options.spawnEarly !== false;
     const spawnAll = () =>
       launches.map((launch, i) => ({
@@ -301,7 +312,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         gone.logTail(20),
       );
     }
-    state.writeEndpoints({ databaseUrl: seededUrl, emptyDatabaseUrl: emptyUrl, services });
+    state.writeEndpoints({ databaseUrl: seededUrl, emptyDatabaseUrl: emptyUrl, services, adminUrl: admin, templates });
     state.writeStatus({ state: 'ready', dead });
     stage('ready', 'total', performance.now() - t0);
 

@@ -3,6 +3,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ConfigError } from '../config';
 import type { ResolvedConfig, ResolvedServiceConfig } from '../config-types';
 import type { Phase } from '../runtime/case-types';
+import { serviceUrlPlaceholders } from '../placeholders';
 import { ENV_SECRET, podEnv, podPlaceholders, podValue } from './pod-values';
 import { imageRef, inImage, runLabels, type RunParams } from './run-params';
 
@@ -25,7 +26,8 @@ function renderInstance(config: ResolvedConfig, params: RunParams, namespace: st
   const name = instanceName(svc.name, phase);
   // a Service name is an RFC 1035 label: 63 characters at most
   if (name.length > 63) throw new ConfigError(config.file, `/services/${index}/name`, `"${svc.name}" is too long for Kubernetes: "${name}" must be 63 characters at most`);
-  const values = podPlaceholders(phase, params.servicePort);
+  const serviceUrls = Object.fromEntries(config.services.map((s) => [s.name, instanceUrl(s.name, phase, params)]));
+  const values = { ...podPlaceholders(phase, params.servicePort), ...serviceUrlPlaceholders(serviceUrls) };
   const selector = { 'app.kubernetes.io/name': svc.name, 'app.kubernetes.io/component': phase };
   const labels = { ...runLabels(params), ...selector, 'contract-harness/role': 'service' };
   const command = start.command.map((arg, i) => podValue(config, `${start.pointer}/command/${i}`, arg, values));

@@ -70,6 +70,7 @@ export function findFailures(contract: LoadedContract, result: ResponseLike, exp
     contentType: response.headers.get('content-type') ?? '',
     body,
     ...(options.emptyArray ? { emptyArray: true } : {}),
+    ...(exchange?.fault !== undefined ? { fault: exchange.fault } : {}),
   };
   const failures = RESPONSE_CHECKS.flatMap((check) => check(input));
   return {

@@ -5,6 +5,7 @@ import type { Middleware } from 'openapi-fetch';
 import { assertSandboxAlive, describeDeadServices, readSandboxStatus } from '../endpoints';
 import type { Phase } from './case-types';
 import type { LoadedContract } from './contract';
+import { activeFault } from './fault-state';
 import { requestBodyText } from './http-client';
 
 /** Contract 4: one line of `$HARNESS_CALLS_DIR/calls-<pid>.jsonl` per exchange; the reports read these. */
@@ -22,6 +23,10 @@ export interface RecordedCall {
   testFile: string;
   testName: string;
   phase: Phase;
+  /** Present when the call was made while a fault suite had a fault active in this process: what was down, e.g. `risk stopped`, `database refused` (several joined by `; `). */
+  fault?: string;
+  /** `private` when the call went to a fault suite's own instance (`privatePlatform`), not the sandbox's shared one. */
+  instance?: 'private';
 }
 
 /** What the response checks need to explain a failure: the request as sent. */
@@ -36,6 +41,8 @@ export interface Exchange {
   readonly requestHeaders: [string, string][];
   requestBody?: string;
   durationMs: number;
+  /** The fault a fault suite had active when the call was recorded (RecordedCall.fault). */
+  fault?: string;
 }
 
 /** Exchanges by the Response they produced: `expectResponse` looks the request up here. */
@@ -49,6 +56,8 @@ export interface RecorderOptions {
   callsDir: string;
   /** The deadline the client's fetch applies, for the message when it passes. */
   requestTimeoutMs?: number;
+  /** A fault suite's private instance (recorded on each call). */
+  instance?: 'private';
 }
 
 /** Test files relative to the project root, by Jest's absolute testPath (one `relative` per file, not per call). */
@@ -102,7 +111,8 @@ function appendLine(dir: string, file: string, line: string): void {
 export function createRecorder(options: RecorderOptions): Middleware {
   const started = new Map<string, { at: number; body?: string }>();
   const file = join(options.callsDir, `calls-${process.pid}.jsonl`);
-  const record = (request: Request, schemaPath: string, status: number, durationMs: number) => {
+  /** Append the call's line; returns the fault it was recorded under. */
+  const record = (request: Request, schemaPath: string, status: number, durationMs: number): string | undefined => {
     const op = options.contract.find(request.method, schemaPath);
     const line: RecordedCall = {
       v: 1,
@@ -115,7 +125,11 @@ export function createRecorder(options: RecorderOptions): Middleware {
       ...currentTest(),
       phase: options.phase,
     };
+    const fault = activeFault();
+    if (fault !== undefined) line.fault = fault;
+    if (options.instance) line.instance = options.instance;
     appendLine(options.callsDir, file, JSON.stringify(line) + '\n');
+    return fault;
   };
   return {
     async onRequest({ request, id }) {
@@ -129,7 +143,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
       const start = started.get(id);
       started.delete(id);
       const durationMs = start ? performance.now() - start.at : 0;
-      record(request, schemaPath, response.status, durationMs);
+      const fault = record(request, schemaPath, response.status, durationMs);
       let requestHeaders: [string, string][] | undefined;
       exchanges.set(response, {
         service: options.service,
@@ -144,6 +158,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
         },
         ...(start?.body !== undefined ? { requestBody: start.body } : {}),
         durationMs,
+        ...(fault !== undefined ? { fault } : {}),
       });
       return undefined;
     },
