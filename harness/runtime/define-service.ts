@@ -7,6 +7,7 @@ import type { ChainSpec } from './chain-types';
 import { checkResponse, type CheckOptions, type ResponseLike } from './check-response';
 import { loadContract, type LoadedContract } from './contract';
 import { unavailableReason } from './discover';
+import { createHttpFetch, SentRequest } from './http-client';
 import { createdIds, createRecorder, currentTest, recordSkip } from './record-calls';
 import { runCase, type CaseRuntime, type RawRequest } from './run-case';
 import { runChain } from './run-chain';
@@ -93,8 +94,7 @@ export function createServiceClient<Paths extends {}>(opts: {
   const timeoutMs = svc.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // A per-request deadline: a service that accepts the connection and never answers fails this
   // request, naming it, instead of the whole test at Jest's timeout (a caller's own signal still counts).
-  const timedFetch = (request: Request): Promise<Response> => fetch(request, { signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) });
-  const client = createClient<Paths>({ baseUrl, headers, fetch: timedFetch });
+  const client = createClient<Paths>({ baseUrl, headers, Request: SentRequest, fetch: createHttpFetch({ timeoutMs }) });
   client.use(createRecorder({ service: svc.name, phase, baseUrl, contract: opts.contract, callsDir: resolveCallsDir(cfg), requestTimeoutMs: timeoutMs, ...(opts.instance ? { instance: opts.instance } : {}) }));
   return { client, secrets };
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, relative, sep, posix } from 'node:path';
 import type { Middleware } from 'openapi-fetch';
 import { assertSandboxAlive, describeDeadServices, readSandboxStatus } from '../endpoints';
 import type { Phase } from './case-types';
 import type { LoadedContract } from './contract';
 import { activeFault } from './fault-state';
+import { requestBodyText } from './http-client';
 
 /** Contract 4: one line of `$HARNESS_CALLS_DIR/calls-<pid>.jsonl` per exchange; the reports read these. */
 export interface RecordedCall {
@@ -133,7 +134,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
   return {
     async onRequest({ request, id }) {
       assertSandboxAlive(options.service);
-      const body = request.body ? await request.clone().text() : undefined;
+      const body = requestBodyText(request) ?? (request.body ? await request.clone().text() : undefined);
       started.set(id, { at: performance.now(), ...(body !== undefined ? { body } : {}) });
       return undefined;
     },
@@ -204,14 +205,24 @@ let staleRemoved = false;
  * the base URL). Files of earlier runs are removed once per worker; the global setup clears only
  * `calls-*.jsonl`.
  */
+let lastKey: { file: string | undefined; baseUrl: string; stamp: string; key: string } | undefined;
+
 function runKey(baseUrl: string, callsDir?: string): string {
-  let basis = baseUrl;
-  try {
-    if (process.env.HARNESS_ENDPOINTS) basis = readFileSync(process.env.HARNESS_ENDPOINTS, 'utf8');
-  } catch {
-    // no endpoints file: the base URL it is
+  const file = process.env.HARNESS_ENDPOINTS;
+  // read and hashed again only when the file is another one or was written again (a new sandbox
+  // writes a new file): one stat per 201 instead of a read and a hash
+  const st = file ? statSync(file, { throwIfNoEntry: false }) : undefined;
+  const stamp = st ? `${st.ino}:${st.size}:${st.mtimeMs}` : '';
+  if (!lastKey || lastKey.file !== file || lastKey.baseUrl !== baseUrl || lastKey.stamp !== stamp) {
+    let basis = baseUrl;
+    try {
+      if (file && st) basis = readFileSync(file, 'utf8');
+    } catch {
+      // no endpoints file: the base URL it is
+    }
+    lastKey = { file, baseUrl, stamp, key: createHash('sha256').update(basis).digest('hex').slice(0, 10) };
   }
-  const key = createHash('sha256').update(basis).digest('hex').slice(0, 10);
+  const key = lastKey.key;
   if (callsDir && !staleRemoved) {
     staleRemoved = true;
     try {
