@@ -157,4 +157,17 @@ describe('sandbox liveness (contract 2 status file)', () => {
     expect(() => assertSandboxAlive('risk', file)).not.toThrow();
     expect(() => assertSandboxAlive(undefined, join(dir, 'absent.json'))).not.toThrow();
   });
+
+  it('names a dead Postgres, with its data dir and log tail, to every service', () => {
+    const file = join(dir, 'status.json');
+    const deadPostgres = {
+      kind: 'embedded', where: '/x/.sandbox/pg/pg-5432', pid: 4242, exitCode: null, signal: 'SIGKILL',
+      reason: 'exited (killed by SIGKILL)', logFile: '/x/reports/logs/postgres.log', logTail: 'LOG:  database system is ready to accept connections',
+    };
+    writeFileSync(file, JSON.stringify({ pid: 1, state: 'failed', dead: [], deadPostgres }));
+    const message = "the sandbox's Postgres (embedded, data dir /x/.sandbox/pg/pg-5432, pid 4242) died: exited (killed by SIGKILL); every service that uses it is stopped; last lines of its log /x/reports/logs/postgres.log:\nLOG:  database system is ready to accept connections";
+    for (const service of ['registry', 'risk', undefined]) expect(() => assertSandboxAlive(service, file)).toThrow(message);
+    writeFileSync(file, JSON.stringify({ pid: 1, state: 'failed', dead: [], deadPostgres: { ...deadPostgres, kind: 'external', where: 'postgres://u:***@db:5432/postgres', pid: null, signal: null, reason: '3 checks in a row failed', logFile: null, logTail: '' } }));
+    expect(() => assertSandboxAlive('risk', file)).toThrow('Postgres at postgres://u:***@db:5432/postgres (the existing server the sandbox uses) died: 3 checks in a row failed; every service that uses it is stopped; its log is the server\'s own');
+  });
 });
