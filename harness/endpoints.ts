@@ -88,6 +88,8 @@ export function readEndpointsFile(file: string): EndpointsFile {
  * service that has no base URL at all.
  */
 export function resolveEndpoints(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): Record<string, ServiceEndpoints> {
+  // a sandbox whose Postgres died has stopped and removed its endpoints: say why, not ENOENT
+  if (env.HARNESS_ENDPOINTS) assertPostgresAlive(env.HARNESS_SANDBOX_STATUS);
   const fromFile = env.HARNESS_ENDPOINTS ? readEndpointsFile(env.HARNESS_ENDPOINTS).services : {};
   const result: Record<string, ServiceEndpoints> = {};
   for (const svc of config.services) {
@@ -158,6 +160,12 @@ export function assertSandboxAlive(service?: string, file: string | undefined = 
   if (status.deadPostgres) throw new Error(describeDeadPostgres(status.deadPostgres));
   const dead = status.dead.filter((d) => service === undefined || d.service === service);
   if (dead.length > 0) throw new Error(describeDeadServices(dead));
+}
+
+/** Throw when the sandbox reports Postgres dead: then nothing of the sandbox works any more (its databases, its services, its endpoints file). */
+export function assertPostgresAlive(file: string | undefined = process.env.HARNESS_SANDBOX_STATUS): void {
+  const dead = readSandboxStatusIfChanged(file)?.deadPostgres;
+  if (dead) throw new Error(describeDeadPostgres(dead));
 }
 
 let lastStatus: { file: string; ino: number; mtimeMs: number; size: number; status: SandboxStatus | undefined } | undefined;

@@ -9,6 +9,7 @@ import globalTeardown from './global-teardown';
 import { removeStaleStateDirs, startSandbox } from './sandbox-process';
 import { loadConfig } from '../config';
 import { assertSandboxAlive, resolveEndpoints } from '../endpoints';
+import { sandboxDatabaseUrl } from '../runtime/pg';
 
 const FAKE = join(__dirname, 'fixtures', 'fake-sandbox.ts');
 const fakeCommand = (...extra: string[]): string[] => [process.execPath, '--import', 'tsx', FAKE, '--state-dir', '{stateDir}', ...extra];
@@ -169,5 +170,11 @@ describe('sandbox liveness (contract 2 status file)', () => {
     for (const service of ['registry', 'risk', undefined]) expect(() => assertSandboxAlive(service, file)).toThrow(message);
     writeFileSync(file, JSON.stringify({ pid: 1, state: 'failed', dead: [], deadPostgres: { ...deadPostgres, kind: 'external', where: 'postgres://u:***@db:5432/postgres', pid: null, signal: null, reason: '3 checks in a row failed', logFile: null, logTail: '' } }));
     expect(() => assertSandboxAlive('risk', file)).toThrow('Postgres at postgres://u:***@db:5432/postgres (the existing server the sandbox uses) died: 3 checks in a row failed; every service that uses it is stopped; its log is the server\'s own');
+
+    // the stopped sandbox removed its endpoints file: a test file that loads now is told why, not ENOENT
+    const env = { HARNESS_ENDPOINTS: join(dir, 'endpoints.json'), HARNESS_SANDBOX_STATUS: file };
+    const config = { file: join(dir, 'h.json'), services: [{ name: 'risk', baseUrl: 'http://127.0.0.1:9' }] } as unknown as Parameters<typeof resolveEndpoints>[0];
+    expect(() => resolveEndpoints(config, env)).toThrow('Postgres at postgres://u:***@db:5432/postgres (the existing server the sandbox uses) died');
+    expect(() => sandboxDatabaseUrl('seeded', env)).toThrow('Postgres at postgres://u:***@db:5432/postgres (the existing server the sandbox uses) died');
   });
 });
