@@ -104,7 +104,6 @@ describe('gate with a sandbox that loses a service mid-run', () => {
       const fake = [...ownScriptCommand('harness/jest/fixtures/fake-sandbox'), '--state-dir', '{stateDir}', '--die-after', '1500'];
       const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify(fake) };
       for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
-      const started = Date.now();
       const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'gate-cli.ts'), '--no-generate'], { cwd: REPO, env });
       let stdout = '';
       let stderr = '';
@@ -112,7 +111,8 @@ describe('gate with a sandbox that loses a service mid-run', () => {
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       const code = await new Promise<number | null>((done) => child.on('close', done));
       expect(code).toBe(1);
-      expect(Date.now() - started).toBeLessThan(20_000); // the suite alone would take 25 s
+      // "did not report": Jest was stopped before its reporters, not left to finish the 25 s suite
+      // (no wall-clock bound: how long the stop takes depends on the machine's load, not on us)
       expect(stdout).toMatch(/^gate FAILED: tests did not report \(service "fake" \(seeded\) died during the tests\)/);
       expect(stderr).toContain('service "fake" (seeded instance) died (killed by SIGKILL); last log lines:\nfake listening');
       // Jest never got to its reporters, yet CI gets a junit.xml that says what happened
