@@ -5,7 +5,9 @@ import { describeDeadPostgres, readSandboxStatus } from '../harness/endpoints';
 import { loadConfig } from '../harness/config';
 import type { ResolvedConfig } from '../harness/config-types';
 import { loadEmbeddedPostgresWithoutExitHooks, startEmbeddedPostgres, type PostgresInstance } from './postgres';
-import { redactedUrl } from './postgres-watch';
+import { createServer, type Socket } from 'node:net';
+import { redactedUrl, watchPostgresServer } from './postgres-watch';
+import { findFreePort } from './postgres';
 import { startSandbox, type Sandbox } from './sandbox';
 import type { DeadPostgresEntry } from './sandbox-state';
 import { descendants, fakeLaunch, stillRunning, waitFor } from './test/helpers';
@@ -129,4 +131,32 @@ test('a sandbox stopped on request reports no Postgres death', async () => {
   expect(status).not.toHaveProperty('deadPostgres');
   await sandbox.stop();
   expect(events).toEqual([]);
+});
+
+describe('watching an existing server', () => {
+  const fast = { intervalMs: 10, timeoutMs: 100, failuresInARow: 3 };
+
+  test('nothing listening: dead after three refused checks in a row', async () => {
+    const port = await findFreePort();
+    const entry = await new Promise<DeadPostgresEntry>((done) => watchPostgresServer(`postgres://u:secret@127.0.0.1:${port}/postgres`, done, fast));
+    expect(entry).toMatchObject({ kind: 'external', where: `postgres://u:***@127.0.0.1:${port}/postgres`, reason: expect.stringMatching(/^3 checks in a row .* failed; the last: .*ECONNREFUSED/) });
+  });
+
+  test('a server that accepts and never answers is not declared dead: a check that times out proves nothing', async () => {
+    const sockets: Socket[] = [];
+    const server = createServer((s) => void sockets.push(s)); // takes the connection, never says a word
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as { port: number }).port;
+    const deaths: DeadPostgresEntry[] = [];
+    const watch = watchPostgresServer(`postgres://u:p@127.0.0.1:${port}/postgres`, (e) => deaths.push(e), fast);
+    try {
+      // counted in connections, not in time: six checks timed out, twice the failures a death needs
+      await waitFor(() => sockets.length >= 6, 60_000, 'six checks');
+      expect(deaths).toEqual([]);
+    } finally {
+      watch.stop();
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  });
 });

@@ -12,9 +12,11 @@ import type { DeadPostgresEntry } from './sandbox-state';
  *   of the log the sandbox gave it.
  * - An existing server (`DATABASE_URL`): there is no process of ours to watch, so a fresh
  *   connection and `SELECT 1` every `intervalMs`, each with a `timeoutMs` deadline; it is dead
- *   after `failuresInARow` checks in a row failed. One slow answer on a loaded machine is not a
- *   death, and an error the server itself sent (too many connections, say) proves it is alive,
- *   except the 57P class (shutting down, or not accepting connections yet).
+ *   after `failuresInARow` checks in a row failed: refused, reset, cut, or the server saying it
+ *   shuts down (SQLSTATE class 57P). A check that only timed out proves nothing either way (a
+ *   loaded machine answers late): it neither counts nor resets the count, so load alone never
+ *   declares a death; a server that hangs is the per-request timeouts' to report. Any other
+ *   error the server itself sent (too many connections, say) proves it is alive.
  */
 
 export interface PostgresWatch {
@@ -69,6 +71,11 @@ function answeredByServer(err: unknown): boolean {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('57P');
 }
 
+/** pg's own deadlines: `connectionTimeoutMillis` ("timeout expired", "...due to connection timeout") and `query_timeout` ("Query read timeout"). */
+function timedOut(err: unknown): boolean {
+  return /timeout/i.test((err as Error).message ?? '');
+}
+
 export function watchPostgresServer(adminUrl: string, onDeath: (entry: DeadPostgresEntry) => void, options: ServerWatchOptions = {}): PostgresWatch {
   const intervalMs = options.intervalMs ?? 1_000;
   const timeoutMs = options.timeoutMs ?? 3_000;
@@ -86,7 +93,9 @@ export function watchPostgresServer(adminUrl: string, onDeath: (entry: DeadPostg
       failures = 0;
     } catch (err) {
       if (answeredByServer(err)) failures = 0;
-      else {
+      else if (timedOut(err)) {
+        /* inconclusive: see the header */
+      } else {
         failures += 1;
         lastError = (err as Error).message || String((err as { code?: unknown }).code ?? err);
       }
