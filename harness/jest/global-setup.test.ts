@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import globalSetup from './global-setup';
 import globalTeardown from './global-teardown';
+import { buildJestCommand } from './jest-command';
+import { ownScriptCommand } from '../package-paths';
 import { removeStaleStateDirs, startSandbox } from './sandbox-process';
 import { loadConfig } from '../config';
 import { assertSandboxAlive, resolveEndpoints } from '../endpoints';
@@ -178,4 +180,22 @@ describe('sandbox liveness (contract 2 status file)', () => {
     expect(() => resolveEndpoints(config, env)).toThrow('Postgres at postgres://u:***@db:5432/postgres (the existing server the sandbox uses) died');
     expect(() => sandboxDatabaseUrl('seeded', env)).toThrow('Postgres at postgres://u:***@db:5432/postgres (the existing server the sandbox uses) died');
   });
+});
+
+describe('a Jest run through the global setup whose sandbox loses Postgres', () => {
+  it('fails its test with the Postgres message, not on a timeout', async () => {
+    const outDir = join(__dirname, 'fixtures', 'postgres-dies');
+    writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir, reportsDir: 'rep', sandbox: {}, services: [{ name: 'fake', spec: 'fake.yaml', start: { command: ['node', 'fake.js'] } }] }));
+    const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify([...ownScriptCommand('harness/jest/fixtures/fake-sandbox'), '--state-dir', '{stateDir}', '--postgres-dies-after', '1000']) };
+    for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
+    const jest = buildJestCommand({ outDir, rootDir: dir });
+    const child = spawn(jest.argv[0] as string, jest.argv.slice(1), { cwd: jest.cwd, env });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect({ code, failed: /Tests: +1 failed, 1 total/.test(output) }).toEqual({ code: 1, failed: true });
+    expect(output).toMatch(/the sandbox's Postgres \(embedded, data dir .*\/pg\/pg-5432, pid 4242\) died: exited \(killed by SIGKILL\); every service that uses it is stopped; last lines of its log .*postgres\.log:\n\s*LOG: {2}database system is ready/);
+    expect(output).not.toMatch(/Exceeded timeout/);
+  }, 60_000);
 });
