@@ -183,7 +183,7 @@ describe('sandbox liveness (contract 2 status file)', () => {
 });
 
 describe('a Jest run through the global setup whose sandbox loses Postgres', () => {
-  it('fails its test with the Postgres message, not on a timeout', async () => {
+  it('fails its test with the Postgres message, not on a timeout, and its teardown removes the run\'s state', async () => {
     const outDir = join(__dirname, 'fixtures', 'postgres-dies');
     writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir, reportsDir: 'rep', sandbox: {}, services: [{ name: 'fake', spec: 'fake.yaml', start: { command: ['node', 'fake.js'] } }] }));
     const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify([...ownScriptCommand('harness/jest/fixtures/fake-sandbox'), '--state-dir', '{stateDir}', '--postgres-dies-after', '1000']) };
@@ -197,5 +197,8 @@ describe('a Jest run through the global setup whose sandbox loses Postgres', () 
     expect({ code, failed: /Tests: +1 failed, 1 total/.test(output) }).toEqual({ code: 1, failed: true });
     expect(output).toMatch(/the sandbox's Postgres \(embedded, data dir .*\/pg\/pg-5432, pid 4242\) died: exited \(killed by SIGKILL\); every service that uses it is stopped; last lines of its log .*postgres\.log:\n\s*LOG: {2}database system is ready/);
     expect(output).not.toMatch(/Exceeded timeout/);
+    // the global teardown ran (it failed to load here once: "Cannot find module './global-setup'") and removed the run's state
+    expect(output).not.toMatch(/Got error running globalTeardown/);
+    expect(readdirSync(join(dir, '.sandbox'))).toEqual([]);
   }, 60_000);
 });
