@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, relative, sep, posix } from 'node:path';
 import type { Middleware } from 'openapi-fetch';
-import { assertSandboxAlive, describeDeadServices, readSandboxStatus } from '../endpoints';
+import { assertSandboxAlive, describeSandboxDeaths, readSandboxStatus } from '../endpoints';
 import type { Phase } from './case-types';
 import type { LoadedContract } from './contract';
 import { activeFault } from './fault-state';
@@ -167,8 +167,8 @@ export function createRecorder(options: RecorderOptions): Middleware {
       started.delete(id);
       record(request, schemaPath, 0, start ? performance.now() - start.at : 0);
       const status = readSandboxStatus();
-      const dead = status?.dead.filter((d) => d.service === options.service) ?? [];
-      const why = dead.length > 0 ? `\n${describeDeadServices(dead)}` : '';
+      const deaths = status && describeSandboxDeaths({ ...status, dead: status.dead.filter((d) => d.service === options.service) });
+      const why = deaths ? `\n${deaths}` : '';
       const op = options.contract.find(request.method, schemaPath)?.operationId;
       const what = `${request.method} ${schemaPath}${op ? ` (${op})` : ''}`;
       // a DOMException from Node's own realm: not an instanceof Error inside Jest's
