@@ -45,6 +45,18 @@ test('refused: a tick is a 503 naming the database and writes nothing; retried w
   expect(await cashOf(platform.databaseUrl, runId)).toBe(9_850);
 });
 
+test('refused: the health check says so, 503 naming the database; healthy again once it is back', async () => {
+  await platform.database.refuse();
+  expect(fails(await api.GET('/health'), 503).detail).toMatch(/database/i);
+  await platform.database.restore();
+  // a pooled client cut by the refusal may still be handed out once: healthy is polled for
+  const healthy = await poll(async () => {
+    const res = await api.GET('/health');
+    return res.response.status === 200 ? ok(res, 200) : undefined;
+  });
+  expect(healthy).toMatchObject({ status: 'ok' });
+});
+
 test('refused: an order is a 503 with the cash untouched; the same order once the database is back fills once', async () => {
   const { runId, ticker } = await privateRun(api, 40);
   await platform.database.refuse();
