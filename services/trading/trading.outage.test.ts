@@ -192,7 +192,7 @@ describe('the database unavailable on the write path', () => {
       const order = await t.call('placeOrder', 'POST', `/runs/${runId}/orders`, buy('AAPL', 1));
       expect(order).toEqual({ status: 503, body: { detail: expect.stringMatching(/^database unavailable: .*not currently accepting connections/) } });
       expect((await t.call('runTick', 'POST', `/runs/${runId}/ticks`, tickBody)).status).toBe(503);
-      expect((await t.svc.request('GET', '/health')).status).toBe(503);
+      expect((await t.call('tradingHealth', 'GET', '/health')).status).toBe(503);
     } finally {
       await admin.query(`ALTER DATABASE "${t.svc.db.name}" ALLOW_CONNECTIONS true`);
     }
