@@ -108,7 +108,7 @@ describe('risk unavailable: 503, nothing written, and the retry lands once', () 
     }
   });
 
-  test('with an Idempotency-Key: a 503 places nothing, the retry places the order, a third try returns it (200) and places nothing', async () => {
+  test('with an Idempotency-Key: a 503 places nothing, the retry places the order, a third try answers that order again and places nothing', async () => {
     const risk = await fakeRisk();
     const t = await startTrading({ env: { RISK_BASE_URL: risk.url } });
     try {
@@ -124,7 +124,7 @@ describe('risk unavailable: 503, nothing written, and the retry lands once', () 
       const placed = await place(buy('AAPL', 1));
       expect(placed.status).toBe(201);
       const again = await place(buy('AAPL', 5)); // the key names the order, whatever the body
-      expect(again).toMatchObject({ status: 200, body: { id: placed.body.id, quantity: 1, status: 'FILLED' } });
+      expect(again).toMatchObject({ status: 201, body: { id: placed.body.id, quantity: 1, status: 'FILLED' } });
       expect(await t.counts(['orders', 'trades'], 'run_id = $1', [runId])).toEqual([1, 1]);
       const bad = await t.svc.request('POST', `/runs/${runId}/orders`, buy('AAPL', 1), { 'idempotency-key': 'x'.repeat(201) });
       expect(bad.status).toBe(422);
