@@ -4,8 +4,9 @@
  * 1. Gate wall time by stage: runs `npm run gate` N times (median of N, default 3), reading the
  *    stage timings each run writes to `<reportsDir>/gate-stages.json`.
  * 2. Harness overhead per request: the same GET sent M times by a plain fetch loop and by the
- *    harness client (openapi-fetch + the call recorder + the response check against the
- *    contract), against one local node:http server, so that the difference is the harness alone.
+ *    harness client (openapi-fetch over the undici dispatcher; + the call recorder; + the
+ *    response check against the contract), against one local node:http server, so that the
+ *    difference is the harness alone.
  * Results: printed, and written to bench/results/gate-bench.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,7 +16,9 @@ import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
+import createClient from 'openapi-fetch';
 import { defineService } from '../harness/runtime';
+import { createHttpFetch, SentRequest } from '../harness/runtime/http-client';
 
 const REPO = resolve(__dirname, '..');
 const median = (xs: number[]): number => {
@@ -78,6 +81,11 @@ async function benchOverhead(requests: number, rounds = 5): Promise<Record<strin
     const res = await fetch(`${baseUrl}/things`);
     await res.json();
   };
+  // the typed client as defineService builds it, without the recorder: the client's own share
+  const bare = createClient<Paths>({ baseUrl, Request: SentRequest, fetch: createHttpFetch({ timeoutMs: 10_000 }) });
+  const client = async (): Promise<void> => {
+    await bare.GET('/things');
+  };
   const recorded = async (): Promise<void> => {
     await svc.seeded.GET('/things');
   };
@@ -86,8 +94,8 @@ async function benchOverhead(requests: number, rounds = 5): Promise<Record<strin
     svc.expect(result as never, 200);
   };
   // Rounds interleave the three loops so that drift on this shared machine hits each alike.
-  const loops = { plainFetchUs: plain, clientRecorderUs: recorded, clientRecorderCheckUs: checked };
-  const samples: Record<string, number[]> = { plainFetchUs: [], clientRecorderUs: [], clientRecorderCheckUs: [] };
+  const loops = { plainFetchUs: plain, clientUs: client, clientRecorderUs: recorded, clientRecorderCheckUs: checked };
+  const samples: Record<string, number[]> = { plainFetchUs: [], clientUs: [], clientRecorderUs: [], clientRecorderCheckUs: [] };
   try {
     for (const fn of Object.values(loops)) for (let i = 0; i < 200; i++) await fn(); // warm-up: JIT, sockets, ajv compile
     for (let r = 0; r < rounds; r++) {

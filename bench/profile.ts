@@ -56,7 +56,7 @@ function bucketOf(functionName: string, url: string): Bucket | 'idle' {
   if (/node_modules\/(typescript|ts-jest|ts-node|@jest\/transform|babel-|@babel|esbuild|tsx)\//.test(url)) return 'TypeScript transform';
   if (/node_modules\/(ajv\/dist\/(compile|core|vocabularies|ajv|2020)|ajv-formats\/dist\/index|fast-uri|json-schema-traverse|@sinclair\/typebox)/.test(url)) return 'schema compilation (ajv, TypeBox)';
   if (/^node:internal\/(modules|vm)|^node:vm|node_modules\/(jest-resolve|jest-runtime|jest-haste-map|@jest\/core|jest-config)\//.test(url) || ['internalCompileFunction', 'compileFunction', 'wrapSafe', 'internalModuleStat', 'readFileUtf8'].includes(functionName)) return 'module loading (compile, resolve, registry)';
-  if (/^node:(internal\/deps\/undici|net|_http|internal\/stream|internal\/webstreams|internal\/(url|abort_controller|event_target))|node_modules\/(openapi-fetch|pg|pg-protocol|pg-pool)\//.test(url) || ['writev', 'writeUtf8String', 'writeLatin1String', 'writeBuffer'].includes(functionName)) return 'HTTP client and sockets';
+  if (/^node:(internal\/deps\/undici|net|_http|internal\/stream|internal\/webstreams|internal\/(url|abort_controller|event_target))|node_modules\/(openapi-fetch|undici|pg|pg-protocol|pg-pool)\/|\/harness\/runtime\/http-client/.test(url) || ['writev', 'writeUtf8String', 'writeLatin1String', 'writeBuffer'].includes(functionName)) return 'HTTP client and sockets';
   if (/\/harness\/(runtime|[a-z-]+\.ts)|\.cache\/contract-harness|node_modules\/ajv\/dist\/runtime/.test(url)) return 'harness checks and recorder';
   if (/node_modules\/(jest-|expect|@jest|pretty-format|@sinonjs)|\/(generated|tests)\//.test(url)) return 'tests, assertions and Jest';
   return 'other';

@@ -130,6 +130,7 @@ function gateSection(runs: number, quick: boolean): { md: string; perRequest?: R
         ['loop', 'µs per request', 'ratio to plain fetch'],
         [
           ['plain fetch + res.json()', p.plainFetchUs ?? '', '1.00'],
+          ...(p.clientUs !== undefined ? [['harness client alone (openapi-fetch over the undici dispatcher)', p.clientUs, ratio(p.clientUs)]] : []),
           ['harness client + recorder', p.clientRecorderUs ?? '', ratio(p.clientRecorderUs)],
           ['harness client + recorder + contract check', p.clientRecorderCheckUs ?? '', ratio(p.clientRecorderCheckUs)],
         ],

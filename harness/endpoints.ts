@@ -19,6 +19,10 @@ export interface ServiceEndpoints {
 export interface EndpointsFile {
   databaseUrl: string;
   services: Record<string, ServiceEndpoints>;
+  /** Optional (a sandbox writes it): the server's admin URL, for a private platform's own database. */
+  adminUrl?: string;
+  /** Optional (a sandbox writes it): the template databases the run's databases were cloned from. */
+  templates?: { migrated: string; seeded: string };
 }
 
 export interface DeadService {
@@ -29,10 +33,25 @@ export interface DeadService {
   logTail: string;
 }
 
+/** Postgres gone after the start (`deadPostgres`, absent while it runs): the embedded postmaster exited, or the existing server stopped answering. */
+export interface DeadPostgres {
+  kind: 'embedded' | 'external';
+  /** The embedded data folder, or the server's URL without its password. */
+  where: string;
+  pid: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  reason: string;
+  logFile: string | null;
+  logTail: string;
+}
+
 export interface SandboxStatus {
   pid: number;
   state: 'starting' | 'ready' | 'stopping' | 'failed';
+  /** Service instances that died (never Postgres: that is `deadPostgres`). */
   dead: DeadService[];
+  deadPostgres?: DeadPostgres;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,7 +83,17 @@ export function readEndpointsFile(file: string): EndpointsFile {
     if (typeof value.emptyBaseUrl === 'string') entry.emptyBaseUrl = value.emptyBaseUrl;
     services[name] = entry;
   }
-  return { databaseUrl: typeof raw.databaseUrl === 'string' ? raw.databaseUrl : '', services };
+  const out: EndpointsFile = { databaseUrl: typeof raw.databaseUrl === 'string' ? raw.databaseUrl : '', services };
+  if (raw.adminUrl !== undefined) {
+    if (typeof raw.adminUrl !== 'string') throw new Error(`endpoints file ${file}: adminUrl must be a string`);
+    out.adminUrl = raw.adminUrl;
+  }
+  if (raw.templates !== undefined) {
+    const t = raw.templates;
+    if (!isRecord(t) || typeof t.seeded !== 'string' || typeof t.migrated !== 'string') throw new Error(`endpoints file ${file}: templates must be {"migrated", "seeded"}, two database names`);
+    out.templates = { migrated: t.migrated, seeded: t.seeded };
+  }
+  return out;
 }
 
 /**
@@ -73,6 +102,8 @@ export function readEndpointsFile(file: string): EndpointsFile {
  * service that has no base URL at all.
  */
 export function resolveEndpoints(config: ResolvedConfig, env: NodeJS.ProcessEnv = process.env): Record<string, ServiceEndpoints> {
+  // a sandbox whose Postgres died has stopped and removed its endpoints: say why, not ENOENT
+  if (env.HARNESS_ENDPOINTS) assertPostgresAlive(env.HARNESS_SANDBOX_STATUS);
   const fromFile = env.HARNESS_ENDPOINTS ? readEndpointsFile(env.HARNESS_ENDPOINTS).services : {};
   const result: Record<string, ServiceEndpoints> = {};
   for (const svc of config.services) {
@@ -100,7 +131,9 @@ export function readSandboxStatus(file: string | undefined = process.env.HARNESS
   if (!isRecord(raw)) return undefined;
   const dead = Array.isArray(raw.dead) ? (raw.dead.filter(isRecord) as unknown as DeadService[]) : [];
   const state = typeof raw.state === 'string' ? (raw.state as SandboxStatus['state']) : 'starting';
-  return { pid: typeof raw.pid === 'number' ? raw.pid : 0, state, dead };
+  const status: SandboxStatus = { pid: typeof raw.pid === 'number' ? raw.pid : 0, state, dead };
+  if (isRecord(raw.deadPostgres)) status.deadPostgres = raw.deadPostgres as unknown as DeadPostgres;
+  return status;
 }
 
 /** Folder of recorded calls (contract 3/4): `HARNESS_CALLS_DIR`, else `<reportsDir>/.calls`. */
@@ -118,15 +151,35 @@ export function describeDeadServices(dead: readonly DeadService[]): string {
     .join('\n\n');
 }
 
+/** One message naming the dead Postgres (its data folder or URL, pid, how it went) with the last lines of its log. */
+export function describeDeadPostgres(d: DeadPostgres): string {
+  const what = d.kind === 'embedded' ? `the sandbox's Postgres (embedded, data dir ${d.where}${d.pid ? `, pid ${d.pid}` : ''})` : `Postgres at ${d.where} (the existing server the sandbox uses)`;
+  const log = d.logFile ? `; last lines of its log ${d.logFile}:\n${d.logTail}` : '; its log is the server\'s own';
+  return `${what} died: ${d.reason}; every service that uses it is stopped${log}`;
+}
+
+/** Everything that died in the sandbox, Postgres first (it explains the rest); '' when nothing did. */
+export function describeSandboxDeaths(status: SandboxStatus | undefined): string {
+  if (!status) return '';
+  return [status.deadPostgres ? describeDeadPostgres(status.deadPostgres) : '', describeDeadServices(status.dead)].filter(Boolean).join('\n\n');
+}
+
 /**
- * Throw when the sandbox reports a dead service instance (optionally only the given service):
- * a test then fails at once naming it, instead of waiting for a timeout.
+ * Throw when the sandbox reports Postgres dead, or a dead service instance (optionally only the
+ * given service): a test then fails at once naming it, instead of waiting for a timeout.
  */
 export function assertSandboxAlive(service?: string, file: string | undefined = process.env.HARNESS_SANDBOX_STATUS): void {
   const status = readSandboxStatusIfChanged(file);
   if (!status) return;
+  if (status.deadPostgres) throw new Error(describeDeadPostgres(status.deadPostgres));
   const dead = status.dead.filter((d) => service === undefined || d.service === service);
   if (dead.length > 0) throw new Error(describeDeadServices(dead));
+}
+
+/** Throw when the sandbox reports Postgres dead: then nothing of the sandbox works any more (its databases, its services, its endpoints file). */
+export function assertPostgresAlive(file: string | undefined = process.env.HARNESS_SANDBOX_STATUS): void {
+  const dead = readSandboxStatusIfChanged(file)?.deadPostgres;
+  if (dead) throw new Error(describeDeadPostgres(dead));
 }
 
 let lastStatus: { file: string; ino: number; mtimeMs: number; size: number; status: SandboxStatus | undefined } | undefined;

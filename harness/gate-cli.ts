@@ -10,7 +10,7 @@ import { removeStaleStateDirs, startSandbox, type RunningSandbox } from './jest/
 import { ownScriptCommand } from './package-paths';
 import { besideSchemaWarmup, stopSchemaWarmup } from './runtime/warm-schemas';
 import { runCommand } from './run-command';
-import { describeDeadServices, readSandboxStatus, resolveCallsDir } from './endpoints';
+import { describeSandboxDeaths, readSandboxStatus, resolveCallsDir } from './endpoints';
 import { formatReportsLine, formatSlowestLines, writeReports, type ReportsSummary } from './report/write-reports';
 import { escapeHtml } from './report/render-coverage-html';
 import { appendStepSummary } from './report/step-summary';
@@ -105,16 +105,16 @@ function stopOnSignals(): void {
 }
 
 /**
- * Fail fast: when the sandbox reports a dead service instance (status.json, contract 2), stop
- * the tests at once, naming it, rather than letting every remaining test fail one by one.
+ * Fail fast: when the sandbox reports Postgres or a service instance dead (status.json, contract
+ * 2), stop the tests at once, naming it, rather than letting every remaining test fail one by one.
  */
 function watchSandbox(statusFile: string | undefined): { stop(): void } {
   if (!statusFile) return { stop: () => undefined };
   const timer = setInterval(() => {
-    const dead = readSandboxStatus(statusFile)?.dead ?? [];
-    if (dead.length === 0 || !activeChild) return;
+    const deaths = describeSandboxDeaths(readSandboxStatus(statusFile));
+    if (!deaths || !activeChild) return;
     clearInterval(timer);
-    log(`[gate] ${describeDeadServices(dead)}\n[gate] stopping the tests (--no-fail-fast to run them all anyway)`);
+    log(`[gate] ${deaths}\n[gate] stopping the tests (--no-fail-fast to run them all anyway)`);
     activeChild.kill('SIGTERM');
   }, 250);
   return { stop: () => clearInterval(timer) };
@@ -207,12 +207,17 @@ async function runGate(options: GateOptions): Promise<number> {
       watcher?.stop();
     }
     summary = readTestSummary(summaryFile);
-    const dead = readSandboxStatus(env.HARNESS_SANDBOX_STATUS)?.dead ?? [];
-    if (dead.length > 0) {
-      aborted = `service ${[...new Set(dead.map((d) => `"${d.service}" (${d.phase})`))].join(', ')} died during the tests`;
-      log(`[gate] the sandbox lost services during the run:\n${describeDeadServices(dead)}`);
+    const status = readSandboxStatus(env.HARNESS_SANDBOX_STATUS);
+    const dead = status?.dead ?? [];
+    const deaths = describeSandboxDeaths(status);
+    if (deaths) {
+      aborted = [
+        status?.deadPostgres ? `Postgres (${status.deadPostgres.where}) died during the tests` : '',
+        dead.length > 0 ? `service ${[...new Set(dead.map((d) => `"${d.service}" (${d.phase})`))].join(', ')} died during the tests` : '',
+      ].filter(Boolean).join('; ');
+      log(`[gate] the sandbox lost ${status?.deadPostgres ? 'Postgres' : 'services'} during the run:\n${deaths}`);
       // Jest was stopped before its reporters ran: CI still gets a junit.xml that says why
-      if (!existsSync(junitFile)) writeFileSync(junitFile, abortedJunit(aborted, describeDeadServices(dead)));
+      if (!existsSync(junitFile)) writeFileSync(junitFile, abortedJunit(aborted, deaths));
     }
     if (!shard) {
       reports = await timeStage('reports', async () => writeReports({ config, callsDir }));

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import type { default as Ajv, ValidateFunction } from 'ajv';
 import { projectCacheDir } from './cache-dir';
+import { nodeRequire } from './node-require';
 
 /**
  * Compiled JSON Schema validators kept on disk as ajv standalone modules, so that a schema is
@@ -44,23 +45,26 @@ export function installedVersion(name: string): string {
   return '';
 }
 
-const VERSIONS = ['ajv', 'ajv-formats'].map((name) => `${name}@${installedVersion(name)}`).join(' ');
+let versions: string | undefined;
+/** Read on first use, not at import: a test file whose validators are all cached before it starts need not read them at all. */
+const ajvVersions = (): string => (versions ??= ['ajv', 'ajv-formats'].map((name) => `${name}@${installedVersion(name)}`).join(' '));
 
 /** The cache of the project around `near` for schemas of one `salt`; undefined when no node_modules is above it. */
 export function schemaCacheNear(near: string, salt: string): SchemaCache | undefined {
   const base = projectCacheDir(near);
   if (!base) return undefined;
   const dir = join(base, 'schemas');
-  const saltHash = createHash('sha256').update(VERSIONS).update('\0').update(salt).digest('hex');
+  const saltHash = createHash('sha256').update(ajvVersions()).update('\0').update(salt).digest('hex');
   const fileOf = (key: string) => join(dir, `${createHash('sha256').update(saltHash).update('\0').update(key).digest('hex').slice(0, 32)}.cjs`);
   const cache: SchemaCache = {
     load(key) {
       const file = fileOf(key);
       if (!existsSync(file)) return undefined;
       try {
-        const factory = require(file) as Factory;
+        // compiled once per process, not once per test file (a registry file loaded 58 of them)
+        const factory = nodeRequire()(file) as Factory;
         const module = { exports: {} as unknown };
-        factory(require, module, module.exports);
+        factory(nodeRequire(), module, module.exports);
         return typeof module.exports === 'function' ? (module.exports as ValidateFunction) : undefined;
       } catch {
         return undefined; // unreadable: compiled again, and stored again

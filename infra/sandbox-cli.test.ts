@@ -87,6 +87,26 @@ test('embedded Postgres: stages printed, endpoints written, and SIGTERM leaves n
   expect(existsSync(stateDir) ? readdirSync(stateDir) : []).toEqual([]);
 });
 
+test('embedded Postgres killed while it runs: exit 1 naming Postgres with its log tail, status.json kept, no process left', async () => {
+  const stateDir = join(tmp, 'pg-killed');
+  const cli = runCli(['--state-dir', stateDir, '--logs-dir', join(tmp, 'pg-killed-logs'), '--service-command', fakeCommand]);
+  await waitForEndpoints(cli, stateDir);
+  const tree = descendants(cli.child.pid as number);
+  const postmaster = tree.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('bin/postgres'));
+  expect(postmaster).toBeDefined();
+
+  process.kill(postmaster as number, 'SIGKILL');
+  expect(await cli.exited).toBe(1);
+  expect(cli.output()).toContain(`sandbox: the sandbox's Postgres (embedded, data dir ${join(stateDir, 'pg')}/pg-`);
+  expect(cli.output()).toMatch(/died: exited \(killed by SIGKILL\); every service that uses it is stopped; last lines of its log .*postgres\.log:\n[^]*database system is ready to accept connections/);
+  expect(cli.output()).toContain('stopping (Postgres died)');
+  const status = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')) as { state: string; dead: unknown[]; deadPostgres: { pid: number; signal: string } };
+  expect(status).toMatchObject({ state: 'failed', dead: [], deadPostgres: { pid: postmaster, signal: 'SIGKILL' } });
+  // the services were stopped; the postmaster's own children follow it
+  await waitFor(() => stillRunning(tree).length === 0, 30_000, `every process of the sandbox to exit: ${stillRunning(tree).join(', ')}`);
+  expect(readdirSync(stateDir)).toEqual(['status.json']);
+});
+
 test('--exit-on-stdin-close stops when the parent closes the pipe; a second sandbox on the same state dir is refused', async () => {
   const stateDir = join(tmp, 'stdin');
   const env = { DATABASE_URL: process.env.HARNESS_TEST_PG_URL };

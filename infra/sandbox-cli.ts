@@ -8,12 +8,14 @@
  * One state folder belongs to one live sandbox: a second one on the same folder is refused with
  * a message suggesting `--state-dir`; with its own folder it gets its own ports, data and files.
  *
- * Exit codes: 0 stopped on request; 1 something did not come up (or the state folder is busy);
+ * Exit codes: 0 stopped on request; 1 something did not come up (or the state folder is busy),
+ * or Postgres died while it ran (then the services are stopped and status.json, kept, says why);
  * 2 configuration error.
  */
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../harness/config';
+import { describeDeadPostgres } from '../harness/endpoints';
 import { runCommand } from '../harness/run-command';
 import { SandboxBusyError } from './sandbox-state';
 import { conventionalLaunch, startSandbox, type Sandbox, type ServiceLaunch, type StageTiming } from './sandbox';
@@ -149,12 +151,19 @@ async function runSandbox(opts: CliOptions): Promise<number> {
     err(d.logTail.replace(/^/gm, '  | '));
   });
 
+  let postgresDied = false;
+  sandbox.events.on('postgres-exit', (d) => {
+    postgresDied = true;
+    err(`sandbox: ${describeDeadPostgres(d)}`);
+    request('Postgres died');
+  });
+
   const why = await requested;
   const t = performance.now();
   out(`stopping (${why})...`);
   await sandbox.stop();
   out(`stopped in ${seconds(performance.now() - t)}`);
-  return 0;
+  return postgresDied ? 1 : 0;
 }
 
 if (require.main === module) void runCommand(sandboxCommand());

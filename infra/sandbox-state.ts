@@ -16,6 +16,10 @@ export interface EndpointsJson {
   /** The empty run database (migrated, no rows). */
   emptyDatabaseUrl?: string;
   services: Record<string, { baseUrl: string; emptyBaseUrl: string }>;
+  /** Admin URL of the server (database `postgres`): what a private platform clones its database with. */
+  adminUrl?: string;
+  /** The migrated and the seeded template databases this run cloned (a running run database cannot be a template). */
+  templates?: { migrated: string; seeded: string };
 }
 
 export interface DeadServiceEntry {
@@ -26,12 +30,34 @@ export interface DeadServiceEntry {
   logTail: string;
 }
 
+/**
+ * Postgres gone after the start (`deadPostgres` in status.json, absent while it runs): the
+ * embedded postmaster exited, or the existing server stopped answering. Beside `dead`, not in
+ * it: `dead` lists service instances only, and its readers rely on that.
+ */
+export interface DeadPostgresEntry {
+  /** `embedded`: the sandbox's own postmaster; `external`: the server of `DATABASE_URL`. */
+  kind: 'embedded' | 'external';
+  /** The embedded postmaster's data folder, or the external server's URL without its password. */
+  where: string;
+  /** The postmaster's pid (embedded only). */
+  pid: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  /** What was seen, e.g. `exited (killed by SIGKILL)` or `3 checks in a row failed: connect ECONNREFUSED 127.0.0.1:5432`. */
+  reason: string;
+  /** Its log (embedded only: an existing server's log is its own). */
+  logFile: string | null;
+  logTail: string;
+}
+
 export type SandboxState = 'starting' | 'ready' | 'stopping' | 'failed';
 
 export interface StatusJson {
   pid: number;
   state: SandboxState;
   dead: DeadServiceEntry[];
+  deadPostgres?: DeadPostgresEntry;
 }
 
 export class SandboxBusyError extends Error {
@@ -61,7 +87,10 @@ export interface StateDir {
   lockFile: string;
   /** Folder for an embedded Postgres' data. */
   pgDir: string;
-  writeStatus(status: Omit<StatusJson, 'pid'>): void;
+  /** `deadPostgres`, once recorded, is part of every later status, and the state stays `failed`. */
+  writeStatus(status: Omit<StatusJson, 'pid' | 'deadPostgres'>): void;
+  /** Postgres died: written now (state `failed`), and the status file outlives `release()` for the sandbox's readers. */
+  recordPostgresDeath(entry: DeadPostgresEntry, dead: DeadServiceEntry[]): void;
   writeEndpoints(endpoints: EndpointsJson): void;
   /** Databases a previous owner created on an external server and never dropped (it was killed). */
   staleDatabases?: { adminUrl: string; names: string[] };
@@ -147,13 +176,20 @@ export function acquireStateDir(dir: string): StateDir {
       rmSync(lockFile, { force: true }); // stale: its owner is gone
     }
   }
+  let deadPostgres: DeadPostgresEntry | undefined;
   const state: StateDir = {
     dir,
     endpointsFile: join(dir, 'endpoints.json'),
     statusFile: join(dir, 'status.json'),
     lockFile,
     pgDir: join(dir, 'pg'),
-    writeStatus: (status) => writeJsonAtomic(state.statusFile, { pid: process.pid, ...status }),
+    // a sandbox whose Postgres died stays `failed`, whatever it does next (its stop says `stopping`)
+    writeStatus: (status) =>
+      writeJsonAtomic(state.statusFile, { pid: process.pid, ...status, ...(deadPostgres ? { state: 'failed', deadPostgres } : {}) }),
+    recordPostgresDeath(entry, dead) {
+      deadPostgres = entry;
+      state.writeStatus({ state: 'failed', dead });
+    },
     writeEndpoints: (endpoints) => writeJsonAtomic(state.endpointsFile, endpoints),
     recordDatabases: (adminUrl, names) => writeJsonAtomic(join(dir, 'databases.json'), { adminUrl, names }),
     recordChildren: (children) =>
@@ -164,7 +200,7 @@ export function acquireStateDir(dir: string): StateDir {
       ),
     release(opts = {}) {
       rmSync(state.endpointsFile, { force: true });
-      if (!opts.keepStatus) rmSync(state.statusFile, { force: true });
+      if (!opts.keepStatus && !deadPostgres) rmSync(state.statusFile, { force: true });
       rmSync(state.pgDir, { recursive: true, force: true });
       rmSync(join(dir, 'children.json'), { force: true });
       rmSync(join(dir, 'databases.json'), { force: true });

@@ -13,9 +13,11 @@ import {
   whyUnreachableByPostgres,
   type PostgresInstance,
 } from './postgres';
+import { watchEmbeddedPostgres, watchPostgresServer, type PostgresWatch } from './postgres-watch';
 import { findFreePorts, type Phase, type ServiceProcess } from './processes';
 import { awaitInstance, checkLaunch, choosePoolSize, serviceLaunches, spawnInstance, type InstanceContext } from './sandbox-instances';
-import { acquireStateDir, type DeadServiceEntry, type EndpointsJson, type StateDir } from './sandbox-state';
+import { killPrivateInstances } from './private-instances';
+import { acquireStateDir, type DeadPostgresEntry, type DeadServiceEntry, type EndpointsJson, type StateDir } from './sandbox-state';
 import { SandboxStartError, type ServiceLaunch, type Stage, type StageTiming } from './sandbox-types';
 
 // What other modules import from here (the CLI, tests, helpers), wherever it is defined now.
@@ -76,6 +78,8 @@ export interface SandboxInstance {
 export interface SandboxEvents {
   /** A service process exited while nobody asked it to. */
   'service-exit': [DeadServiceEntry];
+  /** Postgres went away after the start (`postgres-watch.ts`): the services are being stopped, status.json says why. */
+  'postgres-exit': [DeadPostgresEntry];
   stopped: [];
 }
 
@@ -134,6 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const runDbs = { seeded: `${prefix}_seeded_run`, empty: `${prefix}_empty_run` };
   const ownDatabases: string[] = [];
   let phase: 'starting' | 'ready' | 'stopping' = 'starting';
+  let postgresWatch: PostgresWatch | undefined;
 
   const onUnexpectedExit = (proc: ServiceProcess, exitCode: number | null, signal: string | null): void => {
     // Ctrl-C in a terminal signals the whole process group: a service may exit a moment before
@@ -158,6 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // what we started, synchronously, since nothing asynchronous runs any more.
   const killOnExit = (): void => {
     for (const p of procs) if (!p.exitInfo()) p.child.kill('SIGKILL');
+    killPrivateInstances(state.dir);
     const pid = pg && postmasterPid(pg.dataDir);
     if (pid) {
       try {
@@ -173,7 +179,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const stopAll = (): Promise<void> => {
     stopping ??= (async () => {
       phase = 'stopping';
+      postgresWatch?.stop();
       if (existsSync(state.statusFile)) state.writeStatus({ state: 'stopping', dead });
+      // fault suites' private instances whose worker died without disposing of them
+      const privateDatabases = killPrivateInstances(state.dir);
       await Promise.all(procs.map((p) => p.stop(graceMs)));
       if (pg) {
         const pid = postmasterPid(pg.dataDir);
@@ -181,7 +190,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         await pg.stop();
         clearTimeout(killer);
       } else if (adminUrl) {
-        for (const name of ownDatabases.reverse()) await dropDatabase(adminUrl, name).catch(() => undefined);
+        for (const name of [...privateDatabases, ...ownDatabases.reverse()]) await dropDatabase(adminUrl, name).catch(() => undefined);
       }
       process.removeListener('exit', killOnExit);
     })();
@@ -235,6 +244,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         baseDir: state.pgDir,
         port: pgPort,
         maxConnections,
+        logFile: join(logsDir, 'postgres.log'),
         ...(options.initdbCache === false ? {} : { initdbCacheDir: join(tmpdir(), 'harness-initdb-cache') }),
       });
       adminUrl = pg.url;
@@ -308,9 +318,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         gone.logTail(20),
       );
     }
-    state.writeEndpoints({ databaseUrl: seededUrl, emptyDatabaseUrl: emptyUrl, services });
+    state.writeEndpoints({ databaseUrl: seededUrl, emptyDatabaseUrl: emptyUrl, services, adminUrl: admin, templates });
     state.writeStatus({ state: 'ready', dead });
     stage('ready', 'total', performance.now() - t0);
+    // Postgres gone: say so in status.json, and stop the services that can only fail without it
+    const onPostgresDeath = (entry: DeadPostgresEntry): void => {
+      if (phase !== 'ready') return;
+      state.recordPostgresDeath(entry, dead);
+      events.emit('postgres-exit', entry);
+      void stopAll();
+    };
+    postgresWatch = pg ? watchEmbeddedPostgres(pg, onPostgresDeath) : watchPostgresServer(admin, onPostgresDeath);
 
     return {
       databaseUrl: seededUrl,

@@ -12,7 +12,8 @@
  * ALICE's active run: the generated baseline `POST /runs/{runId}/orders returns 201` places a
  * MARKET BUY 1 AAPL on this seeded run (generated/trading/orders.cases.ts). Its cash and AAPL
  * position are therefore checked as fixture + the fills that are not fixtures (read from the
- * trades table), which is exact with or without that test in the run.
+ * trades table while the run's row is held, so no fill lands between that read and the API's:
+ * `readWithItsFills`), which is exact with or without that test in the run, and beside it.
  *
  * Mutation tried (scratch copy of the service, run over the sandbox's seeded database):
  * services/trading/rows.ts toRun mapping `initialCash: r.cash` -> caught by "every seeded run
@@ -24,7 +25,7 @@ import { registry } from '../generated/registry/client';
 import { risk } from '../generated/risk/client';
 import { trading } from '../generated/trading/client';
 import * as id from '../seed/ids';
-import { closeDb, sql } from './support/db';
+import { closeDb, connect } from './support/db';
 import { apiForm, expected, fixtureRows } from './support/fixtures';
 import { allPages as all, fails, ids, ok, seededOnly } from './support/http';
 
@@ -180,13 +181,38 @@ describe('risk', () => {
   });
 });
 
-/** Fills of a run that are not fixtures (other suites may trade on a seeded run). */
-async function extraFills(runId: string) {
-  const seededTrades = idsOf('trades');
-  return sql<{ ticker: string; side: string; quantity: number; price: number; executed_at: Date }>(
-    `SELECT ticker, side, quantity, price, executed_at FROM trades WHERE run_id = $1 AND NOT (id = ANY($2::uuid[])) ORDER BY executed_at, id`,
-    [runId, seededTrades],
-  );
+/** A fill of a seeded run that is not a fixture (other suites may trade on a seeded run). */
+interface Fill {
+  ticker: string;
+  side: string;
+  quantity: number;
+  price: number;
+  executed_at: Date;
+}
+
+/**
+ * An API read of a seeded run's state, and the fills that are not fixtures *as that read saw
+ * them*. Another file may trade on the run between two reads (the generated baseline places an
+ * order on ALICE's active run, and Jest runs it beside this file: once under load the cash read
+ * through the API predated a fill that the trades table already had). Every write to a run takes
+ * its row lock first (FOR UPDATE, services/trading/handlers/common.ts), so while this holds the
+ * row FOR SHARE no fill lands: the fills and the API read describe one state, whichever process
+ * comes first. An order placed meanwhile waits a few milliseconds; reads do not wait.
+ */
+async function readWithItsFills<T>(runId: string, read: () => Promise<T>): Promise<{ got: T; fills: Fill[] }> {
+  const client = await connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT 1 FROM strategy_runs WHERE id = $1 FOR SHARE', [runId]);
+    const { rows: fills } = await client.query<Fill>(
+      `SELECT ticker, side, quantity, price, executed_at FROM trades WHERE run_id = $1 AND NOT (id = ANY($2::uuid[])) ORDER BY executed_at, id`,
+      [runId, idsOf('trades')],
+    );
+    return { got: await read(), fills };
+  } finally {
+    await client.query('COMMIT').catch(() => undefined);
+    client.release();
+  }
 }
 
 const cents = (n: number) => Math.round(n * 100);
@@ -210,10 +236,10 @@ describe('trading', () => {
 
   test('every seeded run equals its fixture (cash: fixture minus fills that are not fixtures)', async () => {
     for (const runId of idsOf('strategy_runs')) {
-      const got = ok(await trading.seeded.GET('/runs/{runId}', { params: { path: { runId } } }), 200);
+      const { got, fills } = await readWithItsFills(runId, async () => ok(await trading.seeded.GET('/runs/{runId}', { params: { path: { runId } } }), 200));
       const want = expected('strategy_runs', runId);
       let cash = cents(Number(want.cash));
-      for (const f of await extraFills(runId)) cash += (f.side === 'BUY' ? -1 : 1) * cents(f.quantity * f.price);
+      for (const f of fills) cash += (f.side === 'BUY' ? -1 : 1) * cents(f.quantity * f.price);
       expect(got).toStrictEqual({ ...want, cash: cash / 100 });
     }
   });
@@ -234,9 +260,9 @@ describe('trading', () => {
 
   test('the seeded positions equal their fixtures (plus fills that are not fixtures)', async () => {
     for (const runId of idsOf('strategy_runs')) {
-      const got = ok(await trading.seeded.GET('/runs/{runId}/positions', { params: { path: { runId } } }), 200);
+      const { got, fills } = await readWithItsFills(runId, async () => ok(await trading.seeded.GET('/runs/{runId}/positions', { params: { path: { runId } } }), 200));
       const want = new Map(fixtureRows('positions').filter((r) => r.run_id === runId).map((r) => [String(r.ticker), apiForm('positions', r)]));
-      for (const f of await extraFills(runId)) {
+      for (const f of fills) {
         const p = want.get(f.ticker) ?? { runId, userId: got[0]?.userId, ticker: f.ticker, quantity: 0, avgPrice: 0 };
         const q = Number(p.quantity);
         const next =

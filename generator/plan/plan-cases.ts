@@ -8,8 +8,11 @@ import { unknownValueFor, type Resolved } from './request-values';
 
 export type { PlanOptions } from './plan-request';
 
+/** `server-error`: a documented 5xx, never generated (see planServerErrors); the other kinds are the run time's. */
+export type PlannedKind = CaseKind | 'server-error';
+
 export interface PlannedCase {
-  kind: CaseKind;
+  kind: PlannedKind;
   status: string;
   /** The Jest test name, exactly: the manifest and the recorded calls join on it. */
   name: string;
@@ -27,8 +30,8 @@ export function planOperationCases(ir: ServiceIr, op: OperationIr, options: Plan
   const prefix = `${options.service} ${op.method.toUpperCase()} ${op.path} returns`;
   const okStatus = op.responses.find((r) => /^2\d\d$/.test(r.status))?.status ?? op.responses.find((r) => /^2XX$/i.test(r.status))?.status;
   const cases: PlannedCase[] = [];
-  const add = (kind: CaseKind, documented: string, phrase: string, result: Resolved<BaselineCase>) => {
-    const changed = kind === 'empty-list' ? undefined : expectation?.status[kind];
+  const add = (kind: PlannedKind, documented: string, phrase: string, result: Resolved<BaselineCase>) => {
+    const changed = kind === 'empty-list' || kind === 'server-error' ? undefined : expectation?.status[kind];
     const status = changed?.status ?? documented;
     const base = `${prefix} ${status}${phrase ? ' ' + phrase : ''}`;
     const configSkip = expectation?.skip ?? (kind === 'empty-list' ? expectation?.skipEmptyList : undefined);
@@ -61,11 +64,26 @@ export function planOperationCases(ir: ServiceIr, op: OperationIr, options: Plan
     }
     for (const c of invalid) add('invalid', status, c.phrase, c.result);
   }
+  for (const status of serverErrorStatuses(op)) add('server-error', status, 'when a dependency or the database is down', { ok: false, reason: serverErrorReason(status) });
   if (op.role === 'list') {
     add('empty-list', okStatus ?? '200', 'and [] on the empty instance', guard(() => planEmptyList(ir, op, okStatus ?? '200', options)));
   }
   dedupeNames(cases);
   return cases;
+}
+
+/** Documented 5xx statuses (`503`, `5XX`), in document order. */
+function serverErrorStatuses(op: OperationIr): string[] {
+  return op.responses.map((r) => r.status).filter((status) => /^5(\d\d|XX)$/i.test(status));
+}
+
+/**
+ * No request a baseline sends makes a healthy service answer 5xx: the documented 5xx is a
+ * condition of the server's side, which a fault suite (`privatePlatform`, harness/runtime/faults.ts)
+ * brings about; the manifest says so instead of leaving the status without a word.
+ */
+export function serverErrorReason(status: string): string {
+  return `${status} is a server-side condition (a dependency or the database down): a fault suite covers it`;
 }
 
 function okPhrase(op: OperationIr): string {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../../harness/config';
 
 export const FIXTURES = resolve(__dirname, 'fixtures');
-export const GOLDEN_FIXTURES = ['composition', 'crud', 'hostile', 'lists', 'nullable-30', 'parameters', 'path-refs', 'recursive', 'swagger-20', 'type-arrays-31'];
+export const GOLDEN_FIXTURES = ['composition', 'crud', 'hostile', 'lists', 'nullable-30', 'parameters', 'path-refs', 'recursive', 'server-errors', 'swagger-20', 'type-arrays-31'];
 
 /** The config a golden fixture generates with: one service named after the folder, output in `golden/`, its `expect` entries from `expect.json` when it has one. */
 export function fixtureConfig(name: string, overrides: Partial<ResolvedConfig['services'][number]> = {}): ResolvedConfig {

@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import globalSetup from './global-setup';
 import globalTeardown from './global-teardown';
+import { buildJestCommand } from './jest-command';
+import { ownScriptCommand } from '../package-paths';
 import { removeStaleStateDirs, startSandbox } from './sandbox-process';
 import { loadConfig } from '../config';
 import { assertSandboxAlive, resolveEndpoints } from '../endpoints';
+import { sandboxDatabaseUrl } from '../runtime/pg';
 
 const FAKE = join(__dirname, 'fixtures', 'fake-sandbox.ts');
 const fakeCommand = (...extra: string[]): string[] => [process.execPath, '--import', 'tsx', FAKE, '--state-dir', '{stateDir}', ...extra];
@@ -124,8 +127,9 @@ describe('sandbox child process (contract 2)', () => {
     });
     expect(isAlive(sandboxPid)).toBe(true);
     holder.kill('SIGKILL');
-    const deadline = Date.now() + 5_000;
-    while (isAlive(sandboxPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // it goes once it reads end-of-file on stdin: waited for as long as the test may take, not
+    // against a clock of its own (5 s was a guess at how loaded the machine would be)
+    while (isAlive(sandboxPid)) await new Promise((r) => setTimeout(r, 50));
     expect(isAlive(sandboxPid)).toBe(false);
   });
 
@@ -157,4 +161,44 @@ describe('sandbox liveness (contract 2 status file)', () => {
     expect(() => assertSandboxAlive('risk', file)).not.toThrow();
     expect(() => assertSandboxAlive(undefined, join(dir, 'absent.json'))).not.toThrow();
   });
+
+  it('names a dead Postgres, with its data dir and log tail, to every service', () => {
+    const file = join(dir, 'status.json');
+    const deadPostgres = {
+      kind: 'embedded', where: '/x/.sandbox/pg/pg-5432', pid: 4242, exitCode: null, signal: 'SIGKILL',
+      reason: 'exited (killed by SIGKILL)', logFile: '/x/reports/logs/postgres.log', logTail: 'LOG:  database system is ready to accept connections',
+    };
+    writeFileSync(file, JSON.stringify({ pid: 1, state: 'failed', dead: [], deadPostgres }));
+    const message = "the sandbox's Postgres (embedded, data dir /x/.sandbox/pg/pg-5432, pid 4242) died: exited (killed by SIGKILL); every service that uses it is stopped; last lines of its log /x/reports/logs/postgres.log:\nLOG:  database system is ready to accept connections";
+    for (const service of ['registry', 'risk', undefined]) expect(() => assertSandboxAlive(service, file)).toThrow(message);
+    writeFileSync(file, JSON.stringify({ pid: 1, state: 'failed', dead: [], deadPostgres: { ...deadPostgres, kind: 'external', where: 'postgres://u:***@db:5432/postgres', pid: null, signal: null, reason: '3 checks in a row failed', logFile: null, logTail: '' } }));
+    expect(() => assertSandboxAlive('risk', file)).toThrow('Postgres at postgres://u:***@db:5432/postgres (the existing server the sandbox uses) died: 3 checks in a row failed; every service that uses it is stopped; its log is the server\'s own');
+
+    // the stopped sandbox removed its endpoints file: a test file that loads now is told why, not ENOENT
+    const env = { HARNESS_ENDPOINTS: join(dir, 'endpoints.json'), HARNESS_SANDBOX_STATUS: file };
+    const config = { file: join(dir, 'h.json'), services: [{ name: 'risk', baseUrl: 'http://127.0.0.1:9' }] } as unknown as Parameters<typeof resolveEndpoints>[0];
+    expect(() => resolveEndpoints(config, env)).toThrow('Postgres at postgres://u:***@db:5432/postgres (the existing server the sandbox uses) died');
+    expect(() => sandboxDatabaseUrl('seeded', env)).toThrow('Postgres at postgres://u:***@db:5432/postgres (the existing server the sandbox uses) died');
+  });
+});
+
+describe('a Jest run through the global setup whose sandbox loses Postgres', () => {
+  it('fails its test with the Postgres message, not on a timeout, and its teardown removes the run\'s state', async () => {
+    const outDir = join(__dirname, 'fixtures', 'postgres-dies');
+    writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir, reportsDir: 'rep', sandbox: {}, services: [{ name: 'fake', spec: 'fake.yaml', start: { command: ['node', 'fake.js'] } }] }));
+    const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify([...ownScriptCommand('harness/jest/fixtures/fake-sandbox'), '--state-dir', '{stateDir}', '--postgres-dies-after', '1000']) };
+    for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
+    const jest = buildJestCommand({ outDir, rootDir: dir });
+    const child = spawn(jest.argv[0] as string, jest.argv.slice(1), { cwd: jest.cwd, env });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect({ code, failed: /Tests: +1 failed, 1 total/.test(output) }).toEqual({ code: 1, failed: true });
+    expect(output).toMatch(/the sandbox's Postgres \(embedded, data dir .*\/pg\/pg-5432, pid 4242\) died: exited \(killed by SIGKILL\); every service that uses it is stopped; last lines of its log .*postgres\.log:\n\s*LOG: {2}database system is ready/);
+    expect(output).not.toMatch(/Exceeded timeout/);
+    // the global teardown ran (it failed to load here once: "Cannot find module './global-setup'") and removed the run's state
+    expect(output).not.toMatch(/Got error running globalTeardown/);
+    expect(readdirSync(join(dir, '.sandbox'))).toEqual([]);
+  }, 60_000);
 });

@@ -1,5 +1,17 @@
 import { rmSync } from 'node:fs';
-import { getGlobalState } from './global-setup';
+import type { HarnessGlobalState } from './global-setup';
+
+/**
+ * The state global-setup left (`getGlobalState` there), read without importing that module: Jest
+ * loads this file on its own after the run, and from source, under the package's own Jest config,
+ * its `require('./global-setup')` failed ("Cannot find module"), so Jest exited 1 after passing
+ * tests and the sandbox's state folder stayed. A type import is erased; the global is the contract.
+ */
+function getGlobalState(): HarnessGlobalState {
+  const g = globalThis as { __harnessState?: HarnessGlobalState };
+  g.__harnessState ??= {};
+  return g.__harnessState;
+}
 
 /**
  * Stop the sandbox that global-setup started (if it started one: when the gate owns the

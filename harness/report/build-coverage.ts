@@ -33,6 +33,9 @@ export function matchDocumentedStatus(status: number, documented: readonly strin
 interface Tally {
   calls: number;
   tests: Set<string>;
+  /** The faults active during its calls (RecordedCall.fault), and how many calls had none. */
+  faults: Set<string>;
+  healthyCalls: number;
 }
 
 /** Response keys in reading order: 200 < 204 < 2XX < 404 < 4XX < 500 < default. */
@@ -58,6 +61,10 @@ function buildOperation(service: string, op: Manifest['operations'][number], tal
     const out: CoverageStatus = { status, documented, tested: (tally?.calls ?? 0) > 0, calls: tally?.calls ?? 0, tests: [...(tally?.tests ?? [])].sort() };
     if (skipped.length > 0) out.skipped = [...new Set(skipped)];
     if (expectedBy.length > 0) out.expectedBy = [...new Set(expectedBy)];
+    if (tally && tally.faults.size > 0) {
+      out.faults = [...tally.faults].sort();
+      if (tally.healthyCalls === 0) out.onlyUnderFault = true;
+    }
     return out;
   };
   const statuses = op.statuses.map((status) => entry(status, true));
@@ -96,8 +103,10 @@ export function buildCoverage(manifests: readonly Manifest[], calls: readonly Re
     let perOp = tallies.get(op);
     if (!perOp) tallies.set(op, (perOp = new Map()));
     let tally = perOp.get(key);
-    if (!tally) perOp.set(key, (tally = { calls: 0, tests: new Set() }));
+    if (!tally) perOp.set(key, (tally = { calls: 0, tests: new Set(), faults: new Set(), healthyCalls: 0 }));
     tally.calls += 1;
+    if (call.fault) tally.faults.add(call.fault);
+    else tally.healthyCalls += 1;
     if (call.testFile) tally.tests.add(call.testFile);
   }
   const operations = manifests.flatMap((m) => m.operations.map((op) => buildOperation(m.service, op, tallies.get(op) ?? new Map(), runtimeSkips)));

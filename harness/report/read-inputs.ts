@@ -21,7 +21,7 @@ function parseCall(line: string): RecordedCall | undefined {
   const { service, operationId, method, path, status, durationMs } = raw;
   if (typeof service !== 'string' || typeof operationId !== 'string' || typeof method !== 'string' || typeof path !== 'string') return undefined;
   if (typeof status !== 'number' || typeof durationMs !== 'number') return undefined;
-  return {
+  const call: RecordedCall = {
     v: 1,
     service,
     operationId,
@@ -33,6 +33,9 @@ function parseCall(line: string): RecordedCall | undefined {
     testName: typeof raw.testName === 'string' ? raw.testName : '',
     phase: raw.phase === 'empty' ? 'empty' : 'seeded',
   };
+  if (typeof raw.fault === 'string' && raw.fault !== '') call.fault = raw.fault;
+  if (raw.instance === 'private') call.instance = 'private';
+  return call;
 }
 
 /** The non-empty lines of every `<prefix>-*.jsonl` in the folder, in file-name order. A missing folder has none. */

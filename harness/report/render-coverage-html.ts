@@ -22,7 +22,7 @@ table{border-collapse:collapse;margin-bottom:1rem}
 th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa;position:sticky;top:0}
 td.st{text-align:center;min-width:3.2rem;font-variant-numeric:tabular-nums}
-td.ok{background:#dafbe1}td.miss{background:#ffebe9;font-weight:600}td.undoc{background:#fff1c2}
+td.ok{background:#dafbe1}td.fault{background:#ddf4ff}td.miss{background:#ffebe9;font-weight:600}td.undoc{background:#fff1c2}
 code{font-size:12px}.legend span{padding:2px 6px;margin-right:.5rem;border:1px solid #d0d7de}
 tr.hidden,section.hidden{display:none}
 `;
@@ -50,12 +50,16 @@ function renderCell(status: CoverageStatus | undefined): string {
   const tests = status.tests.length > 0 ? `\n${status.tests.join('\n')}` : '';
   const skipped = status.skipped ? `\nskipped: ${status.skipped.join('; ')}` : '';
   const byConfig = status.expectedBy ? `\nexpected by ${status.expectedBy.join('; ')}` : '';
+  const faults = status.faults ? `\n${status.onlyUnderFault ? 'only' : 'also'} under a fault: ${status.faults.join('; ')}` : '';
   if (!status.documented) {
     const what = status.tested ? `undocumented status, ${status.calls} calls` : 'undocumented status, untested';
-    return `<td class="st undoc" title="${escapeHtml(`${what}${byConfig}${tests}`)}">${status.calls}!</td>`;
+    return `<td class="st undoc" title="${escapeHtml(`${what}${faults}${byConfig}${tests}`)}">${status.calls}!</td>`;
+  }
+  if (status.tested && status.onlyUnderFault) {
+    return `<td class="st fault" title="${escapeHtml(`${status.calls} calls${faults}${byConfig}${tests}${skipped}`)}">${status.calls}ᶠ</td>`;
   }
   if (!status.tested) return `<td class="st miss" title="${escapeHtml(`documented, untested${skipped}${byConfig}`)}">${status.skipped ? 'skip' : '✗'}</td>`;
-  return `<td class="st ok" title="${escapeHtml(`${status.calls} calls${byConfig}${tests}${skipped}`)}">${status.calls}</td>`;
+  return `<td class="st ok" title="${escapeHtml(`${status.calls} calls${faults}${byConfig}${tests}${skipped}`)}">${status.calls}</td>`;
 }
 
 function renderServiceSection(name: string, ops: readonly CoverageOperation[]): string {
@@ -81,6 +85,8 @@ export function renderCoverageHtml(report: CoverageReport): string {
   const groups = groupByService(report.operations);
   const chains = renderChainsHtml(report.chains, escapeHtml);
   const lists = renderListsHtml(report.lists, escapeHtml);
+  const anyFault = report.operations.some((op) => op.statuses.some((st) => st.faults));
+  const faultLegend = anyFault ? ' <span style="background:#ddf4ff">nᶠ</span>tested only under a fault suite\'s fault (hover: which)' : '';
   const options = [...groups.keys()].map((s) => `<option value="${escapeHtml(s)}">${escapeHtml(s)}</option>`).join('');
   return `<!doctype html>
 <html lang="en">
@@ -93,7 +99,7 @@ export function renderCoverageHtml(report: CoverageReport): string {
 <body>
 <h1>API coverage</h1>
 <p>${t.operationsCovered}/${t.operations} operations with a tested status · ${t.documentedStatusesTested}/${t.documentedStatuses} documented statuses tested · ${t.undocumentedObserved} undocumented statuses observed</p>
-<p class="legend"><span class="ok" style="background:#dafbe1">n</span>tested (calls) <span style="background:#ffebe9">✗</span>documented, untested (skip: its case was skipped) <span style="background:#fff1c2">n!</span>observed, undocumented; hover a cell for its tests</p>
+<p class="legend"><span class="ok" style="background:#dafbe1">n</span>tested (calls) <span style="background:#ffebe9">✗</span>documented, untested (skip: its case was skipped) <span style="background:#fff1c2">n!</span>observed, undocumented${faultLegend}; hover a cell for its tests</p>
 <div class="filters">
 <label>Filter <input id="q" type="search" placeholder="operationId or path"></label>
 <label>Service <select id="svc"><option value="">all</option>${options}</select></label>

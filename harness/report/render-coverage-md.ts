@@ -64,6 +64,15 @@ function renderExpectedByConfigRows(ops: readonly CoverageOperation[]): string[]
   );
 }
 
+/** Statuses seen while a fault suite had a fault active: which faults, and whether a healthy service sent them too. */
+function renderFaultRows(ops: readonly CoverageOperation[]): string[] {
+  return ops.flatMap((op) =>
+    op.statuses
+      .filter((s) => s.faults)
+      .map((s) => `| ${formatMdCode(op.operationId)} | ${op.method} ${formatMdCode(op.path)} | ${s.status}${s.documented ? '' : ' (undocumented)'} | ${s.onlyUnderFault ? 'only under a fault' : 'also without one'} | ${(s.faults ?? []).map(escapeMdText).join('; ')} |`),
+  );
+}
+
 function renderTestedRows(ops: readonly CoverageOperation[]): string[] {
   return ops
     .filter((op) => op.statuses.some((s) => s.documented && s.tested))
@@ -101,6 +110,10 @@ function renderService(name: string, ops: readonly CoverageOperation[], options:
   const byConfig = renderExpectedByConfigRows(ops);
   if (byConfig.length > 0) {
     out.push('**Expected by the config, not the spec**', '', '| operation | route | status | tested | from |', '|---|---|---|---|---|', ...byConfig, '');
+  }
+  const underFault = renderFaultRows(ops);
+  if (underFault.length > 0) {
+    out.push('**Seen under a fault** (a fault suite had it active)', '', '| operation | route | status | seen | faults |', '|---|---|---|---|---|', ...underFault, '');
   }
   const tested = renderTestedRows(ops);
   if (options.withTested && tested.length > 0) {

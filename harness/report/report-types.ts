@@ -75,6 +75,10 @@ export interface CoverageStatus {
   skipped?: string[];
   /** Config entries that made this the expected status of a case, as `config <entry>: reason` (absent: the spec did). */
   expectedBy?: string[];
+  /** The faults (`RecordedCall.fault`, e.g. `risk stopped`) active during calls that saw this status, sorted (absent: none). */
+  faults?: string[];
+  /** Every call that saw this status was made under a fault: a fault suite caused it (absent: a healthy service sent it too, or no call). */
+  onlyUnderFault?: true;
 }
 
 export interface CoverageOperation {

@@ -48,7 +48,7 @@ export class ContractFailure extends FoundFailure<CheckFailure> {
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key)$|token|secret|password|session/i;
 
 /** Run every named check on one response; the failures, in reading order (empty: it passes). */
-export function findFailures(contract: LoadedContract, result: ResponseLike, expected: string | number, options: CheckOptions = {}): { failures: CheckFailure[]; expectedText: string; bodyText: string; exchange?: Exchange } {
+export function findFailures(contract: LoadedContract, result: ResponseLike, expected: string | number, options: CheckOptions = {}): { failures: CheckFailure[]; expectedText: string; readonly bodyText: string; exchange?: Exchange } {
   const { response } = result;
   const exchange = exchanges.get(response);
   const op = exchange ? contract.find(exchange.method, exchange.pathTemplate) : undefined;
@@ -70,9 +70,18 @@ export function findFailures(contract: LoadedContract, result: ResponseLike, exp
     contentType: response.headers.get('content-type') ?? '',
     body,
     ...(options.emptyArray ? { emptyArray: true } : {}),
+    ...(exchange?.fault !== undefined ? { fault: exchange.fault } : {}),
   };
   const failures = RESPONSE_CHECKS.flatMap((check) => check(input));
-  return { failures, expectedText, bodyText: input.bodyText, ...(exchange ? { exchange } : {}) };
+  return {
+    failures,
+    expectedText,
+    // a passing response's body is never turned back into text (only a failure's message shows it)
+    get bodyText() {
+      return input.bodyText;
+    },
+    ...(exchange ? { exchange } : {}),
+  };
 }
 
 /**
@@ -82,8 +91,10 @@ export function findFailures(contract: LoadedContract, result: ResponseLike, exp
  * excerpt and a curl line that reproduces the request, secrets masked.
  */
 export function checkResponse(contract: LoadedContract, result: ResponseLike, expected: string | number, options: CheckOptions = {}): void {
-  const { failures, expectedText, bodyText, exchange } = findFailures(contract, result, expected, options);
+  const found = findFailures(contract, result, expected, options);
+  const { failures, expectedText, exchange } = found;
   if (failures.length === 0) return;
+  const bodyText = found.bodyText;
   const secrets = options.secrets ?? [];
   const what = exchange ? `${exchange.operationId || '?'} (${exchange.method} ${exchange.pathTemplate}) on the ${exchange.phase} instance` : 'a request';
   const lines = [

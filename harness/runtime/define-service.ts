@@ -7,6 +7,7 @@ import type { ChainSpec } from './chain-types';
 import { checkResponse, type CheckOptions, type ResponseLike } from './check-response';
 import { loadContract, type LoadedContract } from './contract';
 import { unavailableReason } from './discover';
+import { createHttpFetch, SentRequest } from './http-client';
 import { createdIds, createRecorder, currentTest, recordSkip } from './record-calls';
 import { runCase, type CaseRuntime, type RawRequest } from './run-case';
 import { runChain } from './run-chain';
@@ -70,6 +71,35 @@ function serviceConfig(name: string): { cfg: ResolvedConfig; svc: ResolvedServic
 }
 
 /**
+ * A typed client of one service at `baseUrl`, with the config's headers (`${ENV}` expanded: the
+ * values that came from the environment are `secrets`, redacted from failures), its per-request
+ * deadline and the recorder. `instance: 'private'` marks the calls of a fault suite's own instance.
+ */
+export function createServiceClient<Paths extends {}>(opts: {
+  config: ResolvedConfig;
+  service: ResolvedServiceConfig;
+  contract: LoadedContract;
+  phase: Phase;
+  baseUrl: string;
+  instance?: 'private';
+}): { client: Client<Paths>; secrets: string[] } {
+  const { config: cfg, service: svc, phase, baseUrl } = opts;
+  const secrets: string[] = [];
+  const headers: Record<string, string> = {};
+  for (const [name, template] of Object.entries(svc.headers)) {
+    const value = expandEnv(template);
+    headers[name] = value;
+    if (envNamesIn(template).length > 0) secrets.push(value);
+  }
+  const timeoutMs = svc.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // A per-request deadline: a service that accepts the connection and never answers fails this
+  // request, naming it, instead of the whole test at Jest's timeout (a caller's own signal still counts).
+  const client = createClient<Paths>({ baseUrl, headers, Request: SentRequest, fetch: createHttpFetch({ timeoutMs }) });
+  client.use(createRecorder({ service: svc.name, phase, baseUrl, contract: opts.contract, callsDir: resolveCallsDir(cfg), requestTimeoutMs: timeoutMs, ...(opts.instance ? { instance: opts.instance } : {}) }));
+  return { client, secrets };
+}
+
+/**
  * The per-service entry point the generated client module calls once. Nothing happens at import:
  * config, endpoints and env-expanded headers are read when a client is first used, so a missing
  * secret fails the test that needs it, naming the variable.
@@ -85,19 +115,10 @@ export function defineService<Paths extends {}>(def: ServiceDefinition): Service
     const endpoints = resolveEndpoints({ ...cfg, services: [svc] })[svc.name]!;
     const baseUrl = phase === 'seeded' ? endpoints.baseUrl : endpoints.emptyBaseUrl;
     if (!baseUrl) throw new Error(`service "${svc.name}" has no empty instance: set emptyBaseUrl in ${cfg.file} or run the sandbox`);
-    const headers: Record<string, string> = {};
-    for (const [name, template] of Object.entries(svc.headers)) {
-      headers[name] = expandEnv(template);
-      if (envNamesIn(template).length > 0) secrets = [...new Set([...secrets, headers[name]])];
-    }
-    const timeoutMs = svc.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    // A per-request deadline: a service that accepts the connection and never answers fails this
-    // request, naming it, instead of the whole test at Jest's timeout (a caller's own signal still counts).
-    const timedFetch = (request: Request): Promise<Response> => fetch(request, { signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) });
-    const created = createClient<Paths>({ baseUrl, headers, fetch: timedFetch });
-    created.use(createRecorder({ service: svc.name, phase, baseUrl, contract: contract(), callsDir: resolveCallsDir(cfg), requestTimeoutMs: timeoutMs }));
-    clients.set(phase, created);
-    return created;
+    const built = createServiceClient<Paths>({ config: cfg, service: svc, contract: contract(), phase, baseUrl });
+    secrets = [...new Set([...secrets, ...built.secrets])];
+    clients.set(phase, built.client);
+    return built.client;
   };
   const caseRuntime = (): CaseRuntime => ({
     service: def.service,

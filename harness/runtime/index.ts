@@ -13,3 +13,4 @@ export type { BaselineCase, CaseKind, Phase, ValueSource } from './case-types';
 export { ok, fails } from './expect-status';
 export { pg, SandboxDatabase, sandboxDatabaseUrl } from './pg';
 export { poll, type PollOptions } from './poll';
+export { privatePlatform, type InstanceState, type PrivateDatabase, type PrivateInstance, type PrivatePlatform, type PrivatePlatformOptions } from './faults';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Client, Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg';
+import { assertPostgresAlive } from '../endpoints';
 import type { Phase } from './case-types';
 
 /**
@@ -24,6 +25,7 @@ const URL_FIELD: Record<Phase, 'databaseUrl' | 'emptyDatabaseUrl'> = { seeded: '
 /** The URL of the seeded or empty database, read from the endpoints file now. */
 export function sandboxDatabaseUrl(phase: Phase = 'seeded', env: NodeJS.ProcessEnv = process.env): string {
   const file = env.HARNESS_ENDPOINTS;
+  assertPostgresAlive(env.HARNESS_SANDBOX_STATUS); // its endpoints file is gone with it
   if (!file) throw new Error('HARNESS_ENDPOINTS is not set: database helpers need the sandbox, which the harness\'s Jest global setup (or `contract-harness gate`) brings up');
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const url = parsed[URL_FIELD[phase]];
@@ -51,7 +53,12 @@ export class SandboxDatabase {
 
   /** The rows of one statement. `text` is code; values go in `values`, never into `text`. */
   async query<R extends QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<R[]> {
-    return (await this.connectionPool().query<R>(text, values)).rows;
+    try {
+      return (await this.connectionPool().query<R>(text, values)).rows;
+    } catch (err) {
+      assertPostgresAlive(); // a connection error because the sandbox's Postgres died: say that
+      throw err;
+    }
   }
 
   /** `SELECT count(*) FROM <table> WHERE <where>`. `table` and `where` are code, never input. */

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, relative, sep, posix } from 'node:path';
 import type { Middleware } from 'openapi-fetch';
-import { assertSandboxAlive, describeDeadServices, readSandboxStatus } from '../endpoints';
+import { assertSandboxAlive, describeSandboxDeaths, readSandboxStatus } from '../endpoints';
 import type { Phase } from './case-types';
 import type { LoadedContract } from './contract';
+import { activeFault } from './fault-state';
+import { requestBodyText } from './http-client';
 
 /** Contract 4: one line of `$HARNESS_CALLS_DIR/calls-<pid>.jsonl` per exchange; the reports read these. */
 export interface RecordedCall {
@@ -21,6 +23,10 @@ export interface RecordedCall {
   testFile: string;
   testName: string;
   phase: Phase;
+  /** Present when the call was made while a fault suite had a fault active in this process: what was down, e.g. `risk stopped`, `database refused` (several joined by `; `). */
+  fault?: string;
+  /** `private` when the call went to a fault suite's own instance (`privatePlatform`), not the sandbox's shared one. */
+  instance?: 'private';
 }
 
 /** What the response checks need to explain a failure: the request as sent. */
@@ -35,6 +41,8 @@ export interface Exchange {
   readonly requestHeaders: [string, string][];
   requestBody?: string;
   durationMs: number;
+  /** The fault a fault suite had active when the call was recorded (RecordedCall.fault). */
+  fault?: string;
 }
 
 /** Exchanges by the Response they produced: `expectResponse` looks the request up here. */
@@ -48,6 +56,8 @@ export interface RecorderOptions {
   callsDir: string;
   /** The deadline the client's fetch applies, for the message when it passes. */
   requestTimeoutMs?: number;
+  /** A fault suite's private instance (recorded on each call). */
+  instance?: 'private';
 }
 
 /** Test files relative to the project root, by Jest's absolute testPath (one `relative` per file, not per call). */
@@ -101,7 +111,8 @@ function appendLine(dir: string, file: string, line: string): void {
 export function createRecorder(options: RecorderOptions): Middleware {
   const started = new Map<string, { at: number; body?: string }>();
   const file = join(options.callsDir, `calls-${process.pid}.jsonl`);
-  const record = (request: Request, schemaPath: string, status: number, durationMs: number) => {
+  /** Append the call's line; returns the fault it was recorded under. */
+  const record = (request: Request, schemaPath: string, status: number, durationMs: number): string | undefined => {
     const op = options.contract.find(request.method, schemaPath);
     const line: RecordedCall = {
       v: 1,
@@ -114,12 +125,16 @@ export function createRecorder(options: RecorderOptions): Middleware {
       ...currentTest(),
       phase: options.phase,
     };
+    const fault = activeFault();
+    if (fault !== undefined) line.fault = fault;
+    if (options.instance) line.instance = options.instance;
     appendLine(options.callsDir, file, JSON.stringify(line) + '\n');
+    return fault;
   };
   return {
     async onRequest({ request, id }) {
       assertSandboxAlive(options.service);
-      const body = request.body ? await request.clone().text() : undefined;
+      const body = requestBodyText(request) ?? (request.body ? await request.clone().text() : undefined);
       started.set(id, { at: performance.now(), ...(body !== undefined ? { body } : {}) });
       return undefined;
     },
@@ -128,7 +143,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
       const start = started.get(id);
       started.delete(id);
       const durationMs = start ? performance.now() - start.at : 0;
-      record(request, schemaPath, response.status, durationMs);
+      const fault = record(request, schemaPath, response.status, durationMs);
       let requestHeaders: [string, string][] | undefined;
       exchanges.set(response, {
         service: options.service,
@@ -143,6 +158,7 @@ export function createRecorder(options: RecorderOptions): Middleware {
         },
         ...(start?.body !== undefined ? { requestBody: start.body } : {}),
         durationMs,
+        ...(fault !== undefined ? { fault } : {}),
       });
       return undefined;
     },
@@ -151,8 +167,8 @@ export function createRecorder(options: RecorderOptions): Middleware {
       started.delete(id);
       record(request, schemaPath, 0, start ? performance.now() - start.at : 0);
       const status = readSandboxStatus();
-      const dead = status?.dead.filter((d) => d.service === options.service) ?? [];
-      const why = dead.length > 0 ? `\n${describeDeadServices(dead)}` : '';
+      const deaths = status && describeSandboxDeaths({ ...status, dead: status.dead.filter((d) => d.service === options.service) });
+      const why = deaths ? `\n${deaths}` : '';
       const op = options.contract.find(request.method, schemaPath)?.operationId;
       const what = `${request.method} ${schemaPath}${op ? ` (${op})` : ''}`;
       // a DOMException from Node's own realm: not an instanceof Error inside Jest's
@@ -189,14 +205,24 @@ let staleRemoved = false;
  * the base URL). Files of earlier runs are removed once per worker; the global setup clears only
  * `calls-*.jsonl`.
  */
+let lastKey: { file: string | undefined; baseUrl: string; stamp: string; key: string } | undefined;
+
 function runKey(baseUrl: string, callsDir?: string): string {
-  let basis = baseUrl;
-  try {
-    if (process.env.HARNESS_ENDPOINTS) basis = readFileSync(process.env.HARNESS_ENDPOINTS, 'utf8');
-  } catch {
-    // no endpoints file: the base URL it is
+  const file = process.env.HARNESS_ENDPOINTS;
+  // read and hashed again only when the file is another one or was written again (a new sandbox
+  // writes a new file): one stat per 201 instead of a read and a hash
+  const st = file ? statSync(file, { throwIfNoEntry: false }) : undefined;
+  const stamp = st ? `${st.ino}:${st.size}:${st.mtimeMs}` : '';
+  if (!lastKey || lastKey.file !== file || lastKey.baseUrl !== baseUrl || lastKey.stamp !== stamp) {
+    let basis = baseUrl;
+    try {
+      if (file && st) basis = readFileSync(file, 'utf8');
+    } catch {
+      // no endpoints file: the base URL it is
+    }
+    lastKey = { file, baseUrl, stamp, key: createHash('sha256').update(basis).digest('hex').slice(0, 10) };
   }
-  const key = createHash('sha256').update(basis).digest('hex').slice(0, 10);
+  const key = lastKey.key;
   if (callsDir && !staleRemoved) {
     staleRemoved = true;
     try {

@@ -28,8 +28,8 @@ const manifest = {
 
 interface ShardSpec {
   shard: ShardId;
-  /** [operationId, status] pairs this shard's test called. */
-  calls: [string, number][];
+  /** [operationId, status] pairs this shard's test called, with the fault active during the call, if any. */
+  calls: [string, number, string?][];
   failed?: number;
   manifestText?: string;
   spec?: string;
@@ -56,8 +56,8 @@ function makeFragment(s: ShardSpec, name = `shard-${s.shard.index}-of-${s.shard.
   mkdirSync(join(work, 'calls'), { recursive: true });
   writeFileSync(join(gen, 'manifest.json'), s.manifestText ?? JSON.stringify(manifest));
   const file = `gen/ext/shard${s.shard.index}.test.ts`;
-  const lines = s.calls.map(([operationId, status]) =>
-    JSON.stringify({ v: 1, service: 'ext', operationId, method: 'GET', path: operationId === 'listThings' ? '/things' : '/things/{id}', status, durationMs: 3, testFile: file, testName: `t ${operationId}`, phase: 'seeded' }),
+  const lines = s.calls.map(([operationId, status, fault]) =>
+    JSON.stringify({ v: 1, service: 'ext', operationId, method: 'GET', path: operationId === 'listThings' ? '/things' : '/things/{id}', status, durationMs: 3, testFile: file, testName: `t ${operationId}`, phase: 'seeded', ...(fault ? { fault, instance: 'private' } : {}) }),
   );
   writeFileSync(join(work, 'calls', `calls-${100 + s.shard.index}.jsonl`), `${lines.join('\n')}\n`);
   const tests = s.calls.length;
@@ -104,6 +104,22 @@ test('the merged reports are those of one run: coverage is the union of the shar
   expect([...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1])).toEqual(['gen/ext/shard1.test.ts', 'gen/ext/shard2.test.ts', 'gen/ext/shard3.test.ts']);
   expect(xml.match(/<testcase /g)).toHaveLength(4);
   for (const f of ['coverage.md', 'coverage.html', 'latency.json', 'latency.md', 'test-summary.json', 'shards.json']) expect(existsSync(join(out, f))).toBe(true);
+});
+
+test('a status seen under a fault in one shard says so in the merged coverage, as in one run', () => {
+  const out = join(dir, 'reports');
+  const fragments = [
+    makeFragment({ shard: { index: 1, count: 2 }, calls: [['getThing', 200], ['getThing', 404, 'db stopped']] }),
+    makeFragment({ shard: { index: 2, count: 2 }, calls: [['getThing', 200, 'db refused']] }),
+  ];
+  mergeFragments({ fragmentDirs: fragments, reportsDir: out });
+  const coverage = JSON.parse(readFileSync(join(out, 'coverage.json'), 'utf8')) as CoverageReport;
+  const getThing = coverage.operations.find((o) => o.operationId === 'getThing');
+  expect(getThing?.statuses.map((s) => [s.status, s.faults, s.onlyUnderFault])).toEqual([
+    ['200', ['db refused'], undefined],
+    ['404', ['db stopped'], true],
+  ]);
+  expect(readFileSync(join(out, 'coverage.md'), 'utf8')).toContain('| `getThing` | GET `/things/{id}` | 404 | only under a fault | db stopped |');
 });
 
 test.each([
