@@ -149,6 +149,8 @@ trading.test("trading POST /runs/{runId}/orders returns 422 for a body with a wr
 
 test.skip("trading POST /runs/{runId}/orders returns 400 for a business-rule violation [skipped: 400 is documented beside 422: malformed input is expected as 422, a business-rule 400 needs a hand-written test]", () => {});
 
+test.skip("trading POST /runs/{runId}/orders returns 503 when a dependency or the database is down [skipped: 503 is a server-side condition (a dependency or the database down): a fault suite covers it]", () => {});
+
 // Chains: each a sequence on records it creates itself, judged as a whole by its oracle (harness/runtime/oracles.ts).
 
 trading.chain("trading chain /runs/{runId}/orders: a created child reads back as it was sent", {
