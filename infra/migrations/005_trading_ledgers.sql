@@ -75,3 +75,8 @@ CREATE TABLE mtm_ledger (
 
 CREATE TRIGGER event_ledger_running BEFORE INSERT ON event_ledger FOR EACH ROW EXECUTE FUNCTION require_running_run();
 CREATE TRIGGER mtm_ledger_running BEFORE INSERT ON mtm_ledger FOR EACH ROW EXECUTE FUNCTION require_running_run();
+
+-- An order placed with an Idempotency-Key: the key names one order of the run, so a retry whose
+-- first attempt's answer was lost (a connection dropped at COMMIT) returns that order, not a second.
+ALTER TABLE orders ADD COLUMN idempotency_key text CHECK (length(idempotency_key) BETWEEN 1 AND 200);
+CREATE UNIQUE INDEX orders_idempotency_key ON orders (run_id, idempotency_key) WHERE idempotency_key IS NOT NULL;

@@ -16,6 +16,8 @@ export interface OrderRequest {
   limitPrice: number | null;
   /** The tick that placed the order; null for orders placed through the API. */
   logicalTime: string | null;
+  /** The API caller's Idempotency-Key, if any (unique per run). */
+  idempotencyKey?: string | null;
 }
 
 /** A MARKET order always meets the price; a LIMIT BUY when limit >= price, a LIMIT SELL when limit <= price. */
@@ -41,10 +43,10 @@ export async function executeOrder(client: PoolClient, run: RunRow, order: Order
   }
   const id = randomUUID();
   const { rows } = await client.query<OrderRow>(
-    `INSERT INTO orders (id, run_id, user_id, ticker, side, order_type, quantity, limit_price, status, reject_reason, logical_time, filled_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $9 = 'FILLED' THEN now() END)
+    `INSERT INTO orders (id, run_id, user_id, ticker, side, order_type, quantity, limit_price, status, reject_reason, logical_time, filled_at, idempotency_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $9 = 'FILLED' THEN now() END, $12)
      RETURNING *`,
-    [id, run.id, run.user_id, order.ticker, order.side, order.orderType, order.quantity, order.limitPrice, status, rejectReason, order.logicalTime],
+    [id, run.id, run.user_id, order.ticker, order.side, order.orderType, order.quantity, order.limitPrice, status, rejectReason, order.logicalTime, order.idempotencyKey ?? null],
   );
   if (status === 'FILLED') {
     await client.query(

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { poll } from '../../harness/runtime/poll';
+import { contractCheckFor } from '../testing/contract-check';
 import { createTestDatabase } from '../testing/test-db';
 import { startTrading, type TradingHarness } from './test-setup';
 
@@ -13,7 +14,7 @@ import { startTrading, type TradingHarness } from './test-setup';
  * service (unreachable, past its deadline, answering 5xx, then back), and seed 004's database
  * outage on the write path (connections terminated between requests and mid-transaction, new
  * connections refused), each with database assertions: a 503 wrote nothing, and the same request
- * retried once the dependency is back lands exactly once.
+ * retried once the dependency is back lands exactly once (for orders also by an Idempotency-Key).
  *
  * Mutations tried (each made these tests fail, then reverted):
  * - risk-check.ts answering "not locked" when the call fails or answers 5xx (a silently skipped
@@ -22,10 +23,13 @@ import { startTrading, type TradingHarness } from './test-setup';
  *   "terminated mid-transaction" (500 instead of 503).
  * - runtime/server.ts createPool without its 'error' listener -> "a trading process whose idle
  *   connections are terminated lives on" (the process exited on the unhandled 'error' event).
+ * - placeOrder without its look-up of the Idempotency-Key -> "with an Idempotency-Key" (the third
+ *   try was a 409: the unique index orders_idempotency_key refused a second row).
  * - services/trading/index.ts without `dependencies` -> "a missing RISK_BASE_URL" (exit 0 then
  *   503s, not exit 2 naming it).
  */
 const ADMIN_URL = process.env.HARNESS_TEST_PG_URL as string;
+const contract = contractCheckFor('trading');
 const buy = (ticker: string, quantity: number) => ({ ticker, side: 'BUY', orderType: 'MARKET', quantity });
 const WRITES = ['orders', 'trades', 'positions', 'engine_ticks', 'decisions', 'event_ledger', 'mtm_ledger'];
 
@@ -98,6 +102,34 @@ describe('risk unavailable: 503, nothing written, and the retry lands once', () 
       expect(await t.counts(['orders', 'trades', 'positions'], 'run_id = $1', [runId])).toEqual([1, 1, 1]);
       expect(await cashOf(t, runId)).toBe(10000 - 380);
       expect(risk.calls).toBe(3);
+    } finally {
+      await t.close();
+      await risk.close();
+    }
+  });
+
+  test('with an Idempotency-Key: a 503 places nothing, the retry places the order, a third try answers that order again and places nothing', async () => {
+    const risk = await fakeRisk();
+    const t = await startTrading({ env: { RISK_BASE_URL: risk.url } });
+    try {
+      const runId = await newRun(t, 'risk-idempotent');
+      const place = async (body: unknown) => {
+        const res = await t.svc.request('POST', `/runs/${runId}/orders`, body, { 'idempotency-key': 'order-1' });
+        contract.expect('placeOrder', res);
+        return { status: res.status, body: res.body };
+      };
+      risk.mode = 'error';
+      expect((await place(buy('AAPL', 1))).status).toBe(503);
+      risk.mode = 'up';
+      const placed = await place(buy('AAPL', 1));
+      expect(placed.status).toBe(201);
+      const again = await place(buy('AAPL', 5)); // the key names the order, whatever the body
+      expect(again).toMatchObject({ status: 201, body: { id: placed.body.id, quantity: 1, status: 'FILLED' } });
+      expect(await t.counts(['orders', 'trades'], 'run_id = $1', [runId])).toEqual([1, 1]);
+      const bad = await t.svc.request('POST', `/runs/${runId}/orders`, buy('AAPL', 1), { 'idempotency-key': 'x'.repeat(201) });
+      expect(bad.status).toBe(422);
+      expect(bad.body.detail).toEqual([expect.objectContaining({ loc: ['header', 'Idempotency-Key'] })]);
+      expect(await t.count('orders', 'run_id = $1', [runId])).toBe(1);
     } finally {
       await t.close();
       await risk.close();
@@ -192,7 +224,7 @@ describe('the database unavailable on the write path', () => {
       const order = await t.call('placeOrder', 'POST', `/runs/${runId}/orders`, buy('AAPL', 1));
       expect(order).toEqual({ status: 503, body: { detail: expect.stringMatching(/^database unavailable: .*not currently accepting connections/) } });
       expect((await t.call('runTick', 'POST', `/runs/${runId}/ticks`, tickBody)).status).toBe(503);
-      expect((await t.svc.request('GET', '/health')).status).toBe(503);
+      expect((await t.call('tradingHealth', 'GET', '/health')).status).toBe(503);
     } finally {
       await admin.query(`ALTER DATABASE "${t.svc.db.name}" ALLOW_CONNECTIONS true`);
     }

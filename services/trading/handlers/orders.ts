@@ -32,6 +32,16 @@ function checkOrderInput(body: OrderInput): OrderRequest {
   return { ticker: body.ticker, side: body.side, orderType: body.orderType, quantity, limitPrice, logicalTime: null };
 }
 
+/** The optional Idempotency-Key header: 1 to 200 characters. */
+function idempotencyKeyOf(headers: Record<string, string | string[] | undefined>): string | null {
+  const key = headers['idempotency-key'];
+  if (key === undefined) return null;
+  if (typeof key !== 'string' || key.length < 1 || key.length > 200) {
+    throw unprocessable([{ loc: ['header', 'Idempotency-Key'], msg: 'must be one value of 1 to 200 characters', type: 'value_error' }]);
+  }
+  return key;
+}
+
 export const listRunOrders: Handler = async (req, { db }) => {
   const run = await requireRun(db, String(req.params.runId));
   const { limit, offset } = page(req.query);
@@ -46,12 +56,18 @@ export const listRunOrders: Handler = async (req, { db }) => {
 /**
  * OR-01..OR-05, RK-01..RK-03: fill, reject or leave pending, all in one transaction with the run
  * locked; risk down or the database down is a 503 and the transaction rolls back (nothing written).
+ * An Idempotency-Key the run has used answers that order again (the unique index backs it).
  */
 export const placeOrder: Handler = async (req, ctx) => {
-  const order = checkOrderInput(req.body as OrderInput);
+  const order = { ...checkOrderInput(req.body as OrderInput), idempotencyKey: idempotencyKeyOf(req.headers) };
   const risk = riskCheckFrom(ctx.env);
   return ctx.transaction(async (client) => {
     const run = await requireRun(client, String(req.params.runId), true);
+    if (order.idempotencyKey) {
+      // under the run's lock: a concurrent request with the same key waits, then finds this one's order
+      const placed = await client.query<OrderRow>('SELECT * FROM orders WHERE run_id = $1 AND idempotency_key = $2', [run.id, order.idempotencyKey]);
+      if (placed.rows[0]) return created(toOrder(placed.rows[0])); // answered as the first time
+    }
     if (run.status !== 'RUNNING') throw conflict(`run ${run.id} is ${run.status}: it accepts no new orders`);
     const { rows } = await client.query<MarketPriceRow>('SELECT * FROM market_prices WHERE ticker = $1', [order.ticker]);
     if (!rows[0]) throw badRequest(`no market price for ${order.ticker}`);
