@@ -73,10 +73,13 @@ function findRoute(routes: Route[], method: string, pathname: string): { route?:
 /**
  * A pooled client with a transaction open. An idle client whose session the server ended
  * (pg_terminate_backend, a restart) can be handed out before the pool has seen its 'error' event:
- * its BEGIN fails, nothing was written, so that client is destroyed and BEGIN is tried once more
- * on a fresh connection (which, while the database is down, fails with the real reason: a 503).
+ * its BEGIN fails, nothing was written, so that client is destroyed and BEGIN is tried again. The
+ * pool holds at most `max` such clients, each destroyed by its failure, so by attempt max + 1 the
+ * connection is a fresh one: a cut alone is never a 503 (a database that is down fails the fresh
+ * connect with the real reason: that is the 503).
  */
 async function begin(db: pg.Pool): Promise<pg.PoolClient> {
+  const attempts = (db.options.max ?? 10) + 1;
   for (let attempt = 1; ; attempt++) {
     const client = await db.connect();
     try {
@@ -84,7 +87,7 @@ async function begin(db: pg.Pool): Promise<pg.PoolClient> {
       return client;
     } catch (err) {
       client.release(err as Error);
-      if (attempt >= 2 || !isConnectionFailure(err)) throw err;
+      if (attempt >= attempts || !isConnectionFailure(err)) throw err;
     }
   }
 }
