@@ -94,58 +94,52 @@ describe('gate with HARNESS_CONFIG and sandbox: false', () => {
   }, 60_000);
 });
 
+/**
+ * The gate against the fake sandbox (harness/jest/fixtures/fake-sandbox) with a 25 s suite, where
+ * something dies after 1.5 s (`--die-after`: the service, `--postgres-dies-after`: Postgres).
+ */
+async function gateWhenSomethingDies(flag: '--die-after' | '--postgres-dies-after', check: (run: { code: number | null; stdout: string; stderr: string; junit: string }) => void) {
+  const dir = mkdtempSync(join(tmpdir(), 'harness-gate-'));
+  try {
+    mkdirSync(join(dir, 'gen', 'fake'), { recursive: true });
+    copyFileSync(join(__dirname, 'jest', 'fixtures', 'slow-suite.ts'), join(dir, 'gen', 'fake', 'slow.test.ts'));
+    writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: {}, services: [{ name: 'fake', spec: 'fake.yaml', start: { command: ['node', 'fake.js'] } }] }));
+    const fake = [...ownScriptCommand('harness/jest/fixtures/fake-sandbox'), '--state-dir', '{stateDir}', flag, '1500'];
+    const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify(fake) };
+    for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'gate-cli.ts'), '--no-generate'], { cwd: REPO, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    // Jest never got to its reporters, yet CI gets a junit.xml that says what happened
+    check({ code, stdout, stderr, junit: readFileSync(join(dir, 'rep', 'junit.xml'), 'utf8') });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('gate with a sandbox that loses a service mid-run', () => {
   it('stops the tests within seconds and names the service', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'harness-gate-'));
-    try {
-      mkdirSync(join(dir, 'gen', 'fake'), { recursive: true });
-      copyFileSync(join(__dirname, 'jest', 'fixtures', 'slow-suite.ts'), join(dir, 'gen', 'fake', 'slow.test.ts'));
-      writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: {}, services: [{ name: 'fake', spec: 'fake.yaml', start: { command: ['node', 'fake.js'] } }] }));
-      const fake = [...ownScriptCommand('harness/jest/fixtures/fake-sandbox'), '--state-dir', '{stateDir}', '--die-after', '1500'];
-      const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify(fake) };
-      for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
-      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'gate-cli.ts'), '--no-generate'], { cwd: REPO, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      const code = await new Promise<number | null>((done) => child.on('close', done));
+    await gateWhenSomethingDies('--die-after', ({ code, stdout, stderr, junit }) => {
       expect(code).toBe(1);
       // "did not report": Jest was stopped before its reporters, not left to finish the 25 s suite
       // (no wall-clock bound: how long the stop takes depends on the machine's load, not on us)
       expect(stdout).toMatch(/^gate FAILED: tests did not report \(service "fake" \(seeded\) died during the tests\)/);
       expect(stderr).toContain('service "fake" (seeded instance) died (killed by SIGKILL); last log lines:\nfake listening');
-      // Jest never got to its reporters, yet CI gets a junit.xml that says what happened
-      expect(readFileSync(join(dir, 'rep', 'junit.xml'), 'utf8')).toMatch(/<failure message="service &quot;fake&quot; \(seeded\) died during the tests">[\s\S]*fake listening/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      expect(junit).toMatch(/<failure message="service &quot;fake&quot; \(seeded\) died during the tests">[\s\S]*fake listening/);
+    });
   }, 60_000);
 });
 
 describe('gate with a sandbox whose Postgres dies mid-run', () => {
   it('stops the tests, exits 1 and names Postgres, its data dir and its log tail', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'harness-gate-'));
-    try {
-      mkdirSync(join(dir, 'gen', 'fake'), { recursive: true });
-      copyFileSync(join(__dirname, 'jest', 'fixtures', 'slow-suite.ts'), join(dir, 'gen', 'fake', 'slow.test.ts'));
-      writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: {}, services: [{ name: 'fake', spec: 'fake.yaml', start: { command: ['node', 'fake.js'] } }] }));
-      const fake = [...ownScriptCommand('harness/jest/fixtures/fake-sandbox'), '--state-dir', '{stateDir}', '--postgres-dies-after', '1500'];
-      const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify(fake) };
-      for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
-      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'gate-cli.ts'), '--no-generate'], { cwd: REPO, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      const code = await new Promise<number | null>((done) => child.on('close', done));
+    await gateWhenSomethingDies('--postgres-dies-after', ({ code, stdout, stderr, junit }) => {
       expect(code).toBe(1);
-      // "did not report": Jest was stopped, not left to finish the 25 s suite
       expect(stdout).toMatch(/^gate FAILED: tests did not report \(Postgres \(.*gate-\d+\/pg\/pg-5432\) died during the tests\)/);
       expect(stderr).toMatch(/the sandbox's Postgres \(embedded, data dir .*\/pg\/pg-5432, pid 4242\) died: exited \(killed by SIGKILL\); every service that uses it is stopped; last lines of its log .*postgres\.log:\nLOG: {2}database system is ready to accept connections/);
-      expect(readFileSync(join(dir, 'rep', 'junit.xml'), 'utf8')).toMatch(/<failure message="Postgres \(.*pg-5432\) died during the tests">[\s\S]*database system is ready/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      expect(junit).toMatch(/<failure message="Postgres \(.*pg-5432\) died during the tests">[\s\S]*database system is ready/);
+    });
   }, 60_000);
 });
