@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DeadPostgresEntry as DeadPostgres, DeadServiceEntry as DeadService } from '../infra/sandbox-state';
 import type { ResolvedConfig } from './config-types';
 
 /**
@@ -25,26 +26,8 @@ export interface EndpointsFile {
   templates?: { migrated: string; seeded: string };
 }
 
-export interface DeadService {
-  service: string;
-  phase: 'seeded' | 'empty';
-  exitCode: number | null;
-  signal: string | null;
-  logTail: string;
-}
-
-/** Postgres gone after the start (`deadPostgres`, absent while it runs): the embedded postmaster exited, or the existing server stopped answering. */
-export interface DeadPostgres {
-  kind: 'embedded' | 'external';
-  /** The embedded data folder, or the server's URL without its password. */
-  where: string;
-  pid: number | null;
-  exitCode: number | null;
-  signal: string | null;
-  reason: string;
-  logFile: string | null;
-  logTail: string;
-}
+// status.json's entries, as the sandbox writes them (infra/sandbox-state.ts owns their shape)
+export type { DeadServiceEntry as DeadService, DeadPostgresEntry as DeadPostgres } from '../infra/sandbox-state';
 
 export interface SandboxStatus {
   pid: number;
