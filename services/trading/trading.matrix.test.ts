@@ -173,6 +173,24 @@ describe('FI-01: a crash after the trade and before the mark-to-market', () => {
     expect(await t.count('mtm_ledger', 'run_id = $1', [runId])).toBe(1);
   });
 
+  test('a run stopped while its mark-to-market is written: the tick stands (201, its trade), no MTM row, no 409', async () => {
+    const runId = await newRun(1000);
+    // what the no-writes guard says when a stop commits inside the INSERT (its WHERE saw RUNNING):
+    // raised here on purpose, since that window cannot be hit on demand
+    await t.pg.query(`CREATE FUNCTION stopped_meanwhile() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'run % is STOPPED: no new writes', NEW.run_id USING ERRCODE = 'P0409'; END $$`);
+    await t.pg.query('CREATE TRIGGER stopped_meanwhile BEFORE INSERT ON mtm_ledger FOR EACH ROW EXECUTE FUNCTION stopped_meanwhile()');
+    try {
+      const res = await tick(runId, { logicalTime: T1, prices: { AAPL: 150 } });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ replayed: false, markToMarket: null, orders: [expect.objectContaining({ status: 'FILLED' })] });
+      expect(await t.counts(['engine_ticks', 'trades', 'mtm_ledger'], 'run_id = $1', [runId])).toEqual([1, 1, 0]);
+    } finally {
+      await t.pg.query('DROP TRIGGER stopped_meanwhile ON mtm_ledger');
+      await t.pg.query('DROP FUNCTION stopped_meanwhile()');
+    }
+  });
+
   test('killed between its two transactions: the trade is there, no MTM row; the replay writes it exactly once', async () => {
     const runId = await newRun(1000);
     const blocker = new pg.Client({ connectionString: t.svc.db.url });

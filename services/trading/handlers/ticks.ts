@@ -61,7 +61,18 @@ async function tickOutput(db: Pick<Pool | PoolClient, 'query'>, runId: string, l
  * `LOCK TABLE mtm_ledger IN SHARE MODE` stops every tick exactly between its two transactions.
  */
 async function markToMarket(ctx: HandlerContext, runId: string, logicalTime: string): Promise<void> {
-  await ctx.transaction((client) =>
+  try {
+    await writeMarkToMarket(ctx, runId, logicalTime);
+  } catch (err) {
+    // The run stopped while this statement ran: its WHERE saw RUNNING, the no-writes guard (a
+    // newer snapshot) STOPPED. The tick happened; a stopped run gets no mark-to-market.
+    if (isPgError(err, 'P0409')) return;
+    throw err;
+  }
+}
+
+function writeMarkToMarket(ctx: HandlerContext, runId: string, logicalTime: string) {
+  return ctx.transaction((client) =>
     client.query(
       `INSERT INTO mtm_ledger (run_id, user_id, logical_time, cash, positions_value, equity)
        SELECT r.id, r.user_id, t.logical_time, r.cash, v.value, r.cash + v.value
