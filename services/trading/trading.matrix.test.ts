@@ -20,6 +20,7 @@ import { startTrading, type TradingHarness } from './test-setup';
  * - constraint event_ledger_once dropped -> MT-02 and MT-04's direct duplicate INSERTs accepted.
  * - markToMarket's `ON CONFLICT DO NOTHING` removed -> FI-01's replays (23505 -> 409).
  * - markToMarket skipped on replay -> FI-01 "the replay writes the missing row" (still 0 rows).
+ * - markToMarket's P0409 catch removed -> "a run stopped while its mark-to-market is written" (409).
  */
 let t: TradingHarness;
 beforeAll(async () => {
