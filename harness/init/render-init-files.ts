@@ -24,7 +24,7 @@ export function splitCommand(command: string): string[] {
   return [...command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 }
 
-const PLACEHOLDERS = '{port} {databaseUrl} {db.host} {db.port} {db.name} {db.user} {db.password} {phase}';
+const PLACEHOLDERS = '{port} {host} {databaseUrl} {db.host} {db.port} {db.name} {db.user} {db.password} {phase} {poolMax} {baseUrl.<service>}';
 
 function sandboxBlock(c: InitChoices): string[] {
   const line = (key: string, value: string | undefined, example: string): string => (value ? `    ${key}: ${q(value)},` : `    // ${key}: ${q(example)},`);
