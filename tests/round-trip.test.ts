@@ -1,8 +1,12 @@
 /**
  * Round-trips: create then read back equal; replace then read; update then the list shows it;
  * delete then 404. Every record is one this file creates, except the engine config, a singleton:
- * this is the only file that replaces it (so no other file races it), it checks the seeded config
- * first, and it restores it afterwards, updated_at included (SQL), so the database ends as seeded.
+ * this is the only file that replaces it, it checks the seeded config first, and it restores it
+ * afterwards, updated_at included (SQL), so the database ends as seeded. Every order of every file
+ * reads its max position (seed 003 RK-02), so on the shared instance the replacement keeps that
+ * one field as seeded: replaced there, it made other files' orders at exactly the limit REJECTED
+ * MAX_POSITION while it was in force (OR-04's boundary, 2 of 35 gates). The max position's own
+ * round trip is services/trading/trading.contract.test.ts's, on a database of its own.
  *
  * Mutation tried (scratch copy of the service): services/registry/handlers/companies.ts
  * updateCompany ignoring `sector` (`COALESCE(NULL, c.sector)`) -> caught by "company: an update
@@ -47,7 +51,8 @@ describe('engine config (the one file that replaces it)', () => {
   });
 
   test('replace, read back equal; a run started without initialCash gets the new default; restore reads as seeded', async () => {
-    const replacement = { tradingEnabled: false, maxPositionPct: 0.1234, maxOrderNotional: 12_345.67, defaultInitialCash: 4_321.5, tickIntervalSeconds: 15 };
+    // the max position as seeded: other files' orders read it (the header says why)
+    const replacement = { tradingEnabled: false, maxPositionPct: fixture.maxPositionPct, maxOrderNotional: 12_345.67, defaultInitialCash: 4_321.5, tickIntervalSeconds: 15 };
     const put = ok(await trading.seeded.PUT('/config', { body: replacement }), 200);
     expect(put).toStrictEqual({ ...replacement, updatedAt: put.updatedAt });
     expect(Date.parse(put.updatedAt)).toBeGreaterThan(Date.parse(fixture.updatedAt));
