@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import { parseSandboxTiming } from './gate-cli';
 import { buildJestArgs, buildJestCommand, findJestConfig } from './jest/jest-command';
 import { ownScriptCommand } from './package-paths';
 import type { CoverageReport } from './report/report-types';
+import { childEnv, runHarnessScript } from './test/run-script';
 
 const REPO = resolve(__dirname, '..');
 
@@ -70,14 +70,8 @@ describe('gate with HARNESS_CONFIG and sandbox: false', () => {
         ],
       }));
       writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: false, services: [{ name: 'ext', spec: 'ext.yaml', baseUrl }] }));
-      const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), EXT_BASE_URL: baseUrl };
-      for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
-      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'gate-cli.ts'), '--no-generate'], { cwd: REPO, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      const code = await new Promise<number | null>((done) => child.on('close', done));
+      const env = childEnv({ HARNESS_CONFIG: join(dir, 'h.json'), EXT_BASE_URL: baseUrl });
+      const { code, stdout, stderr } = await runHarnessScript('gate-cli.ts', ['--no-generate'], env);
       expect({ code, stdout }).toEqual({
         code: 1,
         stdout: expect.stringMatching(/^gate FAILED: tests 2 passed, 1 failed, 1 skipped · operations covered 2\/2 · statuses covered 2\/4 · wall \d+\.\d\d s\n$/),
@@ -105,14 +99,8 @@ async function gateWhenSomethingDies(flag: '--die-after' | '--postgres-dies-afte
     copyFileSync(join(__dirname, 'jest', 'fixtures', 'slow-suite.ts'), join(dir, 'gen', 'fake', 'slow.test.ts'));
     writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: {}, services: [{ name: 'fake', spec: 'fake.yaml', start: { command: ['node', 'fake.js'] } }] }));
     const fake = [...ownScriptCommand('harness/jest/fixtures/fake-sandbox'), '--state-dir', '{stateDir}', flag, '1500'];
-    const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify(fake) };
-    for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID']) delete env[k];
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'gate-cli.ts'), '--no-generate'], { cwd: REPO, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((done) => child.on('close', done));
+    const env = childEnv({ HARNESS_CONFIG: join(dir, 'h.json'), HARNESS_SANDBOX_COMMAND: JSON.stringify(fake) });
+    const { code, stdout, stderr } = await runHarnessScript('gate-cli.ts', ['--no-generate'], env);
     // Jest never got to its reporters, yet CI gets a junit.xml that says what happened
     check({ code, stdout, stderr, junit: readFileSync(join(dir, 'rep', 'junit.xml'), 'utf8') });
   } finally {

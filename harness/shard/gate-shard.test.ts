@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { childEnv, runHarnessScript } from '../test/run-script';
 
 /**
  * gate --shard on gate.test.ts's small set-up (one suite file against a service started by hand,
@@ -37,22 +37,14 @@ beforeAll(async () => {
   }));
   writeFileSync(join(dir, 'ext.yaml'), 'openapi: 3.1.0\n');
   writeFileSync(join(dir, 'h.json'), JSON.stringify({ outDir: 'gen', reportsDir: 'rep', sandbox: false, services: [{ name: 'ext', spec: 'ext.yaml', baseUrl }] }));
-  env = { ...process.env, HARNESS_CONFIG: join(dir, 'h.json'), EXT_BASE_URL: baseUrl };
-  for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID', 'GITHUB_STEP_SUMMARY']) delete env[k];
+  env = childEnv({ HARNESS_CONFIG: join(dir, 'h.json'), EXT_BASE_URL: baseUrl });
 });
 afterAll(() => {
   server.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'harness', 'cli.ts'), ...args], { cwd: REPO, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
-}
+const runCli = (args: string[]) => runHarnessScript('cli.ts', args, env);
 
 test('two shards of one file: each writes a fragment and no reports, an empty shard passes, the merge says what one run says', async () => {
   const one = await runCli(['gate', '--no-generate', '--shard', '1/2']);

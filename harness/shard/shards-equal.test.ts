@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import reference from '../../harness.config';
 import type { CoverageReport } from '../report/report-types';
+import { childEnv, runHarnessScript, type ScriptRun } from '../test/run-script';
 
 /**
  * The reference platform's gate, once whole and as three shards run one after another, each
@@ -29,21 +29,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HARNESS_CONFIG: configFile };
-  for (const k of ['HARNESS_ENDPOINTS', 'HARNESS_SANDBOX_STATUS', 'HARNESS_CALLS_DIR', 'JEST_WORKER_ID', 'GITHUB_STEP_SUMMARY']) delete env[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'harness', 'cli.ts'), ...args], { cwd: REPO, env });
-  const run: Run = { code: null, stdout: '', stderr: '' };
-  child.stdout.on('data', (c: Buffer) => (run.stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (run.stderr += c.toString()));
-  return new Promise((done) => child.on('close', (code) => done({ ...run, code })));
-}
+const runCli = (args: string[]) => runHarnessScript('cli.ts', args, childEnv({ HARNESS_CONFIG: configFile }));
 
 /** What a user compares: every status's verdict, without call counts. */
 /**
@@ -79,7 +65,7 @@ function junitCases(file: string): string[] {
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
 /** What a failed run's assertion shows: Jest's lines for each failed test and the gate's own. */
-const failedTests = (run: Run): string[] => run.stderr.split('\n').filter((l) => /✕|●|^\[gate\] .*(died|stopping|FAILED)/.test(l));
+const failedTests = (run: ScriptRun): string[] => run.stderr.split('\n').filter((l) => /✕|●|^\[gate\] .*(died|stopping|FAILED)/.test(l));
 
 test('three shards, merged, give the tested statuses, test counts and verdict of one unsharded run', async () => {
   const whole = await runCli(['gate', '--no-generate']);
@@ -90,7 +76,7 @@ test('three shards, merged, give the tested statuses, test counts and verdict of
   const wholeTests = readJson(join(reports, 'test-summary.json')) as { total: number };
   expect(wholeCases).toHaveLength(wholeTests.total);
 
-  const shards: Run[] = [];
+  const shards: ScriptRun[] = [];
   for (const i of [1, 2, 3]) shards.push(await runCli(['gate', '--no-generate', '--shard', `${i}/3`]));
   shards.forEach((s, i) =>
     expect({ code: s.code, stdout: s.stdout, failed: failedTests(s) }).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^gate passed: shard ${i + 1}/3 · tests \\d+ passed`)), failed: [] }),
