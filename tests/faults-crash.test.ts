@@ -12,6 +12,7 @@
  */
 import { Client } from 'pg';
 import { ok, poll, privatePlatform } from '../harness/runtime';
+import { withClient } from '../infra/db/databases';
 import { trading } from '../generated/trading/client';
 import { logicalTime } from './support/factories';
 import { privateRun, runRows, type TradingApi } from './support/private-trading';
@@ -59,17 +60,13 @@ test('FI-01 killed between the trade and the mark-to-market: the trade stays, no
 });
 
 /** Is a session at the mark-to-market's INSERT: waiting on the lock, or at all (the killed instance's, until it ends)? */
-async function mtmWriter(how: 'waiting' | 'active'): Promise<boolean> {
-  const client = new Client({ connectionString: platform.databaseUrl, application_name: 'fi-01-watch' });
-  await client.connect();
-  try {
+function mtmWriter(how: 'waiting' | 'active'): Promise<boolean> {
+  return withClient(platform.databaseUrl, async (client) => {
     const { rowCount } = await client.query(
       `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'INSERT INTO mtm_ledger%' AND state <> 'idle'
          AND ($1 = 'active' OR wait_event_type = 'Lock')`,
       [how],
     );
     return (rowCount ?? 0) > 0;
-  } finally {
-    await client.end();
-  }
+  });
 }

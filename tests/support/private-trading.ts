@@ -3,10 +3,10 @@
  * the fault suites trade on their own trading instance over their own clone of the seeded
  * database, so nothing they break or write is seen by another file.
  *
- * Row counts open a connection of their own each time: a database fault (`refuse`, `terminate`)
- * ends every connection to the private database, a test's pool included.
+ * Row counts open a connection of their own each time (`withClient`): a database fault (`refuse`,
+ * `terminate`) ends every connection to the private database, a test's pool included.
  */
-import { Client } from 'pg';
+import { withClient } from '../../infra/db/databases';
 import type { Client as ApiClient } from 'openapi-fetch';
 import type { paths } from '../../generated/trading/types';
 import { ok } from './http';
@@ -26,28 +26,20 @@ export async function privateRun(api: TradingApi, price: number, initialCash = 1
 export const marketBuy = (ticker: string, quantity: number) => ({ ticker, side: 'BUY', orderType: 'MARKET', quantity }) as const;
 
 /** Rows of each table for one run, in the order asked. */
-export async function runRows(databaseUrl: string, tables: readonly string[], runId: string): Promise<number[]> {
-  const client = new Client({ connectionString: databaseUrl, application_name: 'fault-suite' });
-  await client.connect();
-  try {
+export function runRows(databaseUrl: string, tables: readonly string[], runId: string): Promise<number[]> {
+  return withClient(databaseUrl, async (client) => {
     const counts: number[] = [];
     for (const table of tables) {
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE run_id = $1`, [runId]);
       counts.push(Number(rows[0]?.n));
     }
     return counts;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** The run's cash, as Postgres has it. */
-export async function cashOf(databaseUrl: string, runId: string): Promise<number> {
-  const client = new Client({ connectionString: databaseUrl, application_name: 'fault-suite' });
-  await client.connect();
-  try {
-    return Number((await client.query<{ cash: string }>('SELECT cash FROM strategy_runs WHERE id = $1', [runId])).rows[0]?.cash);
-  } finally {
-    await client.end();
-  }
+export function cashOf(databaseUrl: string, runId: string): Promise<number> {
+  return withClient(databaseUrl, async (client) =>
+    Number((await client.query<{ cash: string }>('SELECT cash FROM strategy_runs WHERE id = $1', [runId])).rows[0]?.cash),
+  );
 }
