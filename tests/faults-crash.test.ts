@@ -21,7 +21,7 @@ const platform = privatePlatform(['trading']);
 let api: TradingApi;
 beforeAll(async () => {
   await platform.start();
-  api = platform.client(trading) as TradingApi;
+  api = platform.client(trading);
 });
 
 test('FI-01 killed between the trade and the mark-to-market: the trade stays, no MTM row; the replay after the restart writes it once', async () => {

@@ -20,7 +20,7 @@ const platform = privatePlatform(['trading']);
 let api: TradingApi;
 beforeAll(async () => {
   await platform.start();
-  api = platform.client(trading) as TradingApi;
+  api = platform.client(trading);
 });
 
 const TICK_TABLES = ['engine_ticks', 'decisions', 'orders', 'trades', 'mtm_ledger'];

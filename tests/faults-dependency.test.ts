@@ -21,7 +21,7 @@ const platform = privatePlatform(['risk', 'trading']);
 let api: TradingApi;
 beforeAll(async () => {
   await platform.start();
-  api = platform.client(trading) as TradingApi;
+  api = platform.client(trading);
 });
 
 const order = (runId: string, ticker: string, quantity = 1) =>
